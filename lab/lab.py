@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+"""The ooo.cloud lab: Debian 13 systemd containers under rootful podman.
+
+    lab.py validate   check inventories/lab without touching anything
+    lab.py image      build the node image if its inputs changed (cached by content hash)
+    lab.py up         image, networks, apt proxy and nodes; waits until every node boots
+    lab.py down       remove every container, network and chain the lab made
+    lab.py status     what is running
+
+The nodes, their networks and addresses come from the inventory (read with
+ansible-inventory, so group_vars apply exactly as in a playbook). Everything the
+lab makes carries the label ``ooo.lab=<lab name>``; teardown removes by label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB_DIR = Path(__file__).resolve().parent
+STATE = ROOT / ".lab"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ooo.cloud" / "lab"
+LAB_NAME = os.environ.get("OOO_LAB_NAME", "ooo-lab")
+LABEL = "ooo.lab=%s" % LAB_NAME
+IMAGE_REPO = "localhost/%s-node" % LAB_NAME
+PROXY_PORT = 3142
+
+# The node image: what debootstrap puts in it. Part of the image's content hash.
+IMAGE_SUITE = os.environ.get("OOO_LAB_SUITE", "trixie")
+IMAGE_MIRROR = os.environ.get("OOO_LAB_MIRROR", "http://deb.debian.org/debian")
+IMAGE_PACKAGES = [
+    "systemd", "systemd-sysv", "dbus", "openssh-server", "python3", "python3-apt", "sudo",
+    "iproute2", "iputils-ping", "procps", "ca-certificates", "apt-utils", "less", "netcat-openbsd",
+]
+# Nodes run Neutron agents, OVS and libvirt: they need to create bridges, namespaces and taps.
+NODE_RUN_FLAGS = ["--privileged", "--systemd=always", "--no-hosts", "--dns=none",
+                  "--device=/dev/net/tun", "--tmpfs=/tmp", "--stop-timeout=20"]
+BOOT_TIMEOUT = 60
+
+
+class LabError(Exception):
+    """A problem the operator must fix; printed without a traceback."""
+
+
+def log(message):
+    print("lab: %s" % message, flush=True)
+
+
+def run(cmd, check=True, capture=True, env=None, input_data=None):
+    merged = dict(os.environ, CONTAINERS_CONF=str(LAB_DIR / "containers.conf"))
+    merged.update(env or {})
+    proc = subprocess.run(cmd, check=False, text=True, env=merged, input=input_data,
+                          stdout=subprocess.PIPE if capture else None,
+                          stderr=subprocess.PIPE if capture else None)
+    if check and proc.returncode != 0:
+        raise LabError("command failed (%d): %s\n%s" % (proc.returncode, " ".join(map(str, cmd)),
+                                                          (proc.stderr or "").strip()))
+    return proc
+
+
+def podman(*args, check=True):
+    return run(["podman", *args], check=check)
+
+
+def _network_plan():
+    spec = importlib.util.spec_from_file_location(
+        "network_plan", ROOT / "plugins" / "module_utils" / "network_plan.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- inventory -----------------------------------------------------------------------------
+
+def load_inventory(inventory):
+    """Nodes and networks of the lab, as Ansible sees them."""
+    cmd = [str(ROOT / ".venv" / "bin" / "ansible-inventory"), "-i", str(inventory), "--list"]
+    if not Path(cmd[0]).exists():
+        cmd[0] = "ansible-inventory"
+    proc = run(cmd, check=False, env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+    if proc.returncode != 0:
+        raise LabError("cannot read the inventory %s:\n%s" % (inventory, proc.stderr.strip()))
+    data = json.loads(proc.stdout)
+    hostvars = data.get("_meta", {}).get("hostvars", {})
+    if not hostvars:
+        raise LabError("inventory %s lists no hosts" % inventory)
+    networks = next((v["ooo_networks"] for v in hostvars.values() if "ooo_networks" in v), None)
+    nodes = {name: hv.get("ooo_node_addresses") for name, hv in hostvars.items()}
+    return nodes, networks, hostvars
+
+
+def validate(inventory):
+    plan = _network_plan()
+    nodes, networks, hostvars = load_inventory(inventory)
+    if networks is None:
+        raise LabError("inventory %s: no 'ooo_networks' defined (put it in group_vars/all)" % inventory)
+    errors = plan.validate_networks(networks)
+    errors += plan.validate_node_addresses(nodes, networks, field="ooo_node_addresses")
+    for name, hv in sorted(hostvars.items()):
+        addresses = hv.get("ooo_node_addresses") or {}
+        if "ctlplane" not in addresses:
+            errors.append("node '%s': ooo_node_addresses.ctlplane: missing; Ansible reaches nodes on ctlplane"
+                          % name)
+        elif hv.get("ansible_host") not in (None, addresses["ctlplane"]):
+            errors.append("node '%s': ansible_host: %s differs from ooo_node_addresses.ctlplane %s"
+                          % (name, hv["ansible_host"], addresses["ctlplane"]))
+    if "ctlplane" in networks and not networks["ctlplane"].get("gateway"):
+        errors.append("network 'ctlplane': gateway: missing; the lab host takes that address")
+    if errors:
+        raise LabError("invalid lab inventory %s (nothing was changed):\n  - %s"
+                       % (inventory, "\n  - ".join(errors)))
+    return nodes, networks
+
+
+# --- image ---------------------------------------------------------------------------------
+
+def image_tag():
+    recipe = json.dumps({"suite": IMAGE_SUITE, "mirror": IMAGE_MIRROR, "packages": IMAGE_PACKAGES,
+                         "finish": (LAB_DIR / "image-finish.sh").read_text()}, sort_keys=True)
+    return "%s:%s" % (IMAGE_REPO, hashlib.sha256(recipe.encode()).hexdigest()[:12])
+
+
+def build_image():
+    tag = image_tag()
+    if podman("image", "exists", tag, check=False).returncode == 0:
+        log("node image %s is up to date" % tag)
+        return tag
+    started = time.monotonic()
+    log("building node image %s (debootstrap %s)" % (tag, IMAGE_SUITE))
+    debs = CACHE / "debootstrap" / IMAGE_SUITE
+    debs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ooo-lab-rootfs-", dir="/var/tmp") as tmp:
+        rootfs = Path(tmp) / "rootfs"
+        proc = run(["debootstrap", "--variant=minbase", "--cache-dir=%s" % debs,
+                    "--include=%s" % ",".join(IMAGE_PACKAGES), IMAGE_SUITE, str(rootfs), IMAGE_MIRROR],
+                   check=False)
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            raise LabError("debootstrap of %s from %s failed:\n%s" % (IMAGE_SUITE, IMAGE_MIRROR, tail))
+        run(["sh", str(LAB_DIR / "image-finish.sh"), str(rootfs)])
+        tar = subprocess.Popen(["tar", "--numeric-owner", "-C", str(rootfs), "--exclude=./proc/*",
+                                "--exclude=./sys/*", "--exclude=./dev/*", "-c", "."], stdout=subprocess.PIPE)
+        imp = subprocess.run(["podman", "import", "--change", 'CMD=["/sbin/init"]',
+                              "--change", "STOPSIGNAL=SIGRTMIN+3", "--change", "LABEL=%s" % LABEL,
+                              "-", tag], stdin=tar.stdout, capture_output=True, text=True,
+                             env=dict(os.environ, CONTAINERS_CONF=str(LAB_DIR / "containers.conf")))
+        tar.stdout.close()
+        if tar.wait() != 0 or imp.returncode != 0:
+            raise LabError("podman import of %s failed: %s" % (tag, imp.stderr.strip()))
+    # Older builds of the same image are no longer wanted.
+    for line in podman("images", "--format", "{{.Repository}}:{{.Tag}}", IMAGE_REPO).stdout.split():
+        if line != tag:
+            podman("rmi", line, check=False)
+    log("node image %s built in %.0f s" % (tag, time.monotonic() - started))
+    return tag
+
+
+# --- SSH and apt proxy ---------------------------------------------------------------------
+
+def ssh_key():
+    key = STATE / "ssh" / "id_ed25519"
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.parent.chmod(0o700)
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "%s@%s" % (LAB_NAME, os.uname().nodename),
+             "-f", str(key)])
+    return key
+
+
+def _pid_alive(pidfile):
+    try:
+        pid = int(pidfile.read_text())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def start_proxy(address):
+    pidfile = STATE / "apt-proxy.pid"
+    if _pid_alive(pidfile):
+        return
+    cache = CACHE / "apt"
+    cache.mkdir(parents=True, exist_ok=True)
+    logfile = open(STATE / "apt-proxy.log", "a")  # noqa: SIM115 - handed to the daemon
+    proc = subprocess.Popen([sys.executable, str(LAB_DIR / "apt_proxy.py"), "--bind", address,
+                             "--port", str(PROXY_PORT), "--cache", str(cache)],
+                            stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True, cwd="/")
+    pidfile.write_text(str(proc.pid))
+    time.sleep(0.3)
+    if proc.poll() is not None:
+        raise LabError("the apt proxy did not start on %s:%d; see %s" % (address, PROXY_PORT,
+                                                                        STATE / "apt-proxy.log"))
+    log("apt proxy on %s:%d (cache %s)" % (address, PROXY_PORT, cache))
+
+
+def stop_proxy():
+    pidfile = STATE / "apt-proxy.pid"
+    pid = _pid_alive(pidfile)
+    if pid:
+        os.kill(pid, signal.SIGTERM)
+    pidfile.unlink(missing_ok=True)
+
+
+# --- networks and nodes --------------------------------------------------------------------
+
+def network_name(net):
+    return "%s-%s" % (LAB_NAME, net)
+
+
+def create_networks(networks):
+    for name, spec in networks.items():
+        podname = network_name(name)
+        if podman("network", "exists", podname, check=False).returncode == 0:
+            subnet = json.loads(podman("network", "inspect", podname).stdout)[0]["subnets"][0]["subnet"]
+            if subnet != spec["cidr"]:
+                raise LabError("network '%s': podman network %s has subnet %s but the inventory says %s; "
+                               "run 'make lab-down' first" % (name, podname, subnet, spec["cidr"]))
+            continue
+        # --internal: no NAT and no route out; the bridge reaches this machine and the nodes only.
+        podman("network", "create", "--internal", "--disable-dns", "--label", LABEL,
+               "--subnet", spec["cidr"], "--gateway", spec["gateway"], podname)
+
+
+def container_state(name):
+    proc = podman("container", "inspect", "--format", "{{.State.Status}} {{index .Config.Labels \"ooo.lab\"}}",
+                  name, check=False)
+    if proc.returncode != 0:
+        return None, None
+    status, _, label = proc.stdout.strip().partition(" ")
+    return status, label
+
+
+def start_node(name, addresses, tag, pubkey):
+    status, label = container_state(name)
+    if status is not None and label != LAB_NAME:
+        raise LabError("node '%s': a container of that name exists and is not part of lab %s; "
+                       "rename or remove it" % (name, LAB_NAME))
+    if status == "running":
+        return False
+    if status is not None:
+        podman("start", name)
+        return True
+    # ctlplane first: it becomes the node's first interface.
+    order = sorted(addresses, key=lambda n: (n != "ctlplane", n))
+    nets = ["--network=%s:ip=%s,interface_name=%s" % (network_name(n), addresses[n], n) for n in order]
+    podman("run", "-d", "--name", name, "--hostname", name, "--label", LABEL, *NODE_RUN_FLAGS, *nets,
+           "-v", "%s:/root/.ssh/authorized_keys:ro" % pubkey, tag, "/sbin/init")
+    return True
+
+
+def wait_booted(names):
+    deadline = time.monotonic() + BOOT_TIMEOUT
+    pending = set(names)
+    states = {}
+    while pending and time.monotonic() < deadline:
+        for name in sorted(pending):
+            proc = podman("exec", name, "systemctl", "is-system-running", check=False)
+            states[name] = proc.stdout.strip() or proc.stderr.strip()
+            if states[name] in ("running", "degraded"):
+                pending.discard(name)
+        if pending:
+            time.sleep(0.5)
+    if pending:
+        details = []
+        for name in sorted(pending):
+            journal = podman("exec", name, "journalctl", "-b", "--no-pager", "-n", "25", check=False)
+            logs = journal.stdout.strip() or podman("logs", "--tail", "25", name, check=False).stdout
+            details.append("node '%s' did not boot within %d s (systemd: %s). Last journal lines:\n%s"
+                           % (name, BOOT_TIMEOUT, states.get(name, "unknown"), logs))
+        raise LabError("\n\n".join(details))
+    for name in names:
+        failed = podman("exec", name, "systemctl", "--failed", "--no-legend", "--plain", check=False).stdout
+        if failed.strip():
+            log("node '%s' booted degraded; failed units:\n%s" % (name, failed.rstrip()))
+
+
+def write_known_hosts(nodes):
+    lines = []
+    for name, addresses in sorted(nodes.items()):
+        addr = addresses["ctlplane"]
+        for _ in range(40):
+            proc = run(["ssh-keyscan", "-T", "2", "-t", "ed25519", addr], check=False)
+            if proc.stdout.strip():
+                lines.extend("%s %s" % (",".join((name, addr)), line.split(None, 1)[1])
+                             for line in proc.stdout.strip().splitlines())
+                break
+            time.sleep(0.5)
+        else:
+            raise LabError("node '%s': sshd does not answer on %s:22; check 'podman exec %s systemctl status ssh'"
+                           % (name, addr, name))
+    known = STATE / "ssh" / "known_hosts"
+    known.write_text("\n".join(lines) + "\n")
+    known.chmod(0o600)
+
+
+def record_host_state():
+    """Remember what the lab changes on this machine, once, so teardown can restore it."""
+    saved = STATE / "host-state.json"
+    if not saved.exists():
+        forward = Path("/proc/sys/net/ipv4/ip_forward").read_text().strip()
+        saved.write_text(json.dumps({"ip_forward": forward}))
+
+
+def restore_host_state():
+    saved = STATE / "host-state.json"
+    if saved.exists():
+        forward = json.loads(saved.read_text()).get("ip_forward")
+        if forward in ("0", "1"):
+            Path("/proc/sys/net/ipv4/ip_forward").write_text(forward)
+        saved.unlink()
+
+
+def remove_leftover_chains():
+    """netavark leaves empty NETAVARK_* chains behind; remove the empty ones."""
+    for table in ("filter", "nat"):
+        proc = run(["iptables", "-t", table, "-S"], check=False)
+        for line in proc.stdout.splitlines():
+            if line.startswith("-N NETAVARK"):
+                chain = line.split()[1]
+                run(["iptables", "-t", table, "-X", chain], check=False)
+
+
+# --- commands ------------------------------------------------------------------------------
+
+def cmd_up(args):
+    started = time.monotonic()
+    nodes, networks = validate(args.inventory)
+    for tool in ("podman", "debootstrap", "ssh-keygen", "ssh-keyscan"):
+        if shutil.which(tool) is None:
+            raise LabError("'%s' is not installed; run 'make lab-deps' (apt-get install podman runc debootstrap)"
+                           % tool)
+    STATE.mkdir(exist_ok=True)
+    tag = build_image()
+    key = ssh_key()
+    record_host_state()
+    create_networks(networks)
+    changed = [name for name, addrs in sorted(nodes.items()) if start_node(name, addrs, tag, "%s.pub" % key)]
+    # The bridge, and with it the address the proxy binds to, exists once a node is attached.
+    start_proxy(networks["ctlplane"]["gateway"])
+    wait_booted(sorted(nodes))
+    write_known_hosts(nodes)
+    log("%d nodes up (%s started) in %.1f s" % (len(nodes), ", ".join(changed) or "none", time.monotonic() - started))
+
+
+def cmd_down(args):
+    started = time.monotonic()
+    names = podman("ps", "-a", "--filter", "label=%s" % LABEL, "--format", "{{.Names}}", check=False).stdout.split()
+    if names:
+        podman("rm", "-f", "-t", "5", *names)
+    nets = podman("network", "ls", "--filter", "label=%s" % LABEL, "--format", "{{.Name}}", check=False).stdout.split()
+    if nets:
+        podman("network", "rm", "-f", *nets)
+    stop_proxy()
+    remove_leftover_chains()
+    restore_host_state()
+    known = STATE / "ssh" / "known_hosts"
+    known.unlink(missing_ok=True)
+    if names or nets:
+        log("removed %d nodes and %d networks in %.1f s" % (len(names), len(nets), time.monotonic() - started))
+
+
+def cmd_status(_args):
+    print(podman("ps", "-a", "--filter", "label=%s" % LABEL,
+                 "--format", "{{.Names}}\t{{.Status}}\t{{.Networks}}").stdout, end="")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("validate", "image", "up", "down", "status"))
+    parser.add_argument("-i", "--inventory", default=str(ROOT / "inventories" / "lab"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            nodes, networks = validate(args.inventory)
+            log("inventory %s is valid: %d nodes on %d networks" % (args.inventory, len(nodes), len(networks)))
+        elif args.command == "image":
+            build_image()
+        elif args.command == "up":
+            cmd_up(args)
+        elif args.command == "down":
+            cmd_down(args)
+        else:
+            cmd_status(args)
+    except LabError as err:
+        print("lab: ERROR: %s" % err, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options and attributes shared by the ooo.cloud OpenStack modules."""
+
+    DOCUMENTATION = r'''
+options:
+  api_timeout:
+    description:
+      - Timeout in seconds of each HTTP request to an OpenStack API.
+      - Defaults to the C(api_timeout) of the cloud entry, else 60.
+    type: int
+  auth:
+    description:
+      - Keystone credentials, merged over those of O(cloud).
+      - Without O(cloud) and O(auth) the C(OS_CLOUD) or C(OS_*) environment variables are used.
+    type: dict
+    suboptions:
+      application_credential_id:
+        description:
+          - Id of an application credential.
+        type: str
+      application_credential_name:
+        description:
+          - Name of an application credential (with O(auth.username)).
+        type: str
+      application_credential_secret:
+        description:
+          - Secret of the application credential.
+        type: str
+      auth_url:
+        description:
+          - Keystone URL, with or without C(/v3).
+        type: str
+      domain_id:
+        description:
+          - Id of the domain to scope to, and default domain of user and project.
+        type: str
+      domain_name:
+        description:
+          - Name of the domain to scope to, and default domain of user and project.
+        type: str
+      password:
+        description:
+          - Password of the user.
+        type: str
+      project_domain_id:
+        description:
+          - Id of the domain of the project.
+        type: str
+      project_domain_name:
+        description:
+          - Name of the domain of the project.
+        type: str
+      project_id:
+        description:
+          - Id of the project to scope to.
+        type: str
+      project_name:
+        description:
+          - Name of the project to scope to.
+        type: str
+      system_scope:
+        description:
+          - System scope, for example C(all).
+        type: str
+      token:
+        description:
+          - An existing token (O(auth_type=token)).
+        type: str
+      user_domain_id:
+        description:
+          - Id of the domain of the user.
+        type: str
+      user_domain_name:
+        description:
+          - Name of the domain of the user.
+        type: str
+      user_id:
+        description:
+          - Id of the user.
+        type: str
+      username:
+        description:
+          - Name of the user.
+        type: str
+  auth_type:
+    description:
+      - Keystone v3 authentication method.
+      - One of C(password) (C(v3password)), C(v3applicationcredential) or C(token).
+      - Guessed from the keys of O(auth) when not set.
+    type: str
+  ca_cert:
+    description:
+      - CA bundle used to verify the TLS certificates of the APIs.
+    type: str
+    aliases: [cacert]
+  client_cert:
+    description:
+      - Client certificate (PEM) presented to the APIs.
+    type: str
+    aliases: [cert]
+  client_key:
+    description:
+      - Private key of O(client_cert).
+    type: str
+    aliases: [key]
+  cloud:
+    description:
+      - Name of an entry of clouds.yaml, or a dict with the content of such an entry.
+      - clouds.yaml is looked for in C(OS_CLIENT_CONFIG_FILE), C(./clouds.yaml),
+        C(~/.config/openstack/clouds.yaml) and C(/etc/openstack/clouds.yaml); C(secure.yaml) next to it is merged in.
+    type: raw
+  interface:
+    description:
+      - Endpoint interface taken from the service catalog.
+    type: str
+    default: public
+    choices: [admin, internal, public]
+    aliases: [endpoint_type]
+  region_name:
+    description:
+      - Region whose endpoints are used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify TLS certificates. Defaults to the C(verify) of the cloud entry, else true.
+    type: bool
+    aliases: [verify]
+notes:
+  - The modules talk to the OpenStack REST APIs directly with the Python standard library; openstacksdk is not needed.
+  - The Keystone token and service catalog are cached in C(~/.cache/ooo.cloud/) (mode 0600) until
+    60 seconds before the token expires; the cache key includes a hash of the secret, never the secret itself.
+  - Secrets are never logged or shown in error messages.
+'''
+
+    ATTRIBUTES = r'''
+attributes:
+  action_group:
+    description: Use C(group/ooo.cloud.openstack) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - ooo.cloud.openstack
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+'''
+
+    INFO_ATTRIBUTES = r'''
+attributes:
+  action_group:
+    description: Use C(group/ooo.cloud.openstack) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - ooo.cloud.openstack
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: This module only reads.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: This module never changes anything.
+'''

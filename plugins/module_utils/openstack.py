@@ -1,0 +1,747 @@
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+"""A lean OpenStack REST client built on the Python standard library.
+
+No openstacksdk, no keystoneauth: importing them and authenticating against
+Keystone on every task is what makes openstack.cloud slow. This client
+
+* reads the connection settings from a ``cloud:`` entry of clouds.yaml
+  (+ secure.yaml), an ``auth:`` dict or the ``OS_*`` environment variables;
+* authenticates with Keystone v3 (password, application credential or token)
+  and caches the scoped token with its service catalog under
+  ``~/.cache/ooo.cloud/`` (directory 0700, files 0600) until 60 seconds
+  before it expires; the cache key is a SHA-256 over the connection settings
+  and a hash of the secret, so a changed password invalidates it;
+* finds endpoints in the catalog by service type, interface and region and
+  adds the API version the endpoint lacks;
+* sends JSON requests over keep-alive connections and turns HTTP errors into
+  messages that name the service, method, path, status and the API's text.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import ssl
+import tempfile
+import time
+import urllib.parse
+from datetime import datetime, timezone
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - Ansible requires PyYAML
+    HAS_YAML = False
+
+COMPUTE_MICROVERSION = '2.79'
+CACHE_MARGIN = 60
+USER_AGENT = 'ooo.cloud'
+
+# Default API version path per service type, added when the catalog URL has none.
+SERVICE_VERSIONS = {
+    'identity': '/v3',
+    'compute': '/v2.1',
+    'network': '/v2.0',
+    'image': '/v2',
+    'placement': '',
+    'block-storage': '/v3',
+    'volumev3': '/v3',
+}
+SERVICE_NAMES = {
+    'identity': 'Keystone',
+    'compute': 'Nova',
+    'network': 'Neutron',
+    'image': 'Glance',
+    'placement': 'Placement',
+}
+_VERSION_RE = re.compile(r'/v\d+(\.\d+)?(/[^/]*)?$')
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
+
+SECRET_AUTH_KEYS = ('password', 'application_credential_secret', 'token', 'secret')
+
+
+def openstack_argument_spec():
+    """Options every module of the collection accepts."""
+    return dict(
+        api_timeout=dict(type='int'),
+        auth=dict(type='dict', options=dict(
+            application_credential_id=dict(type='str'),
+            application_credential_name=dict(type='str'),
+            application_credential_secret=dict(type='str', no_log=True),
+            auth_url=dict(type='str'),
+            domain_id=dict(type='str'),
+            domain_name=dict(type='str'),
+            password=dict(type='str', no_log=True),
+            project_domain_id=dict(type='str'),
+            project_domain_name=dict(type='str'),
+            project_id=dict(type='str'),
+            project_name=dict(type='str'),
+            system_scope=dict(type='str'),
+            token=dict(type='str', no_log=True),
+            user_domain_id=dict(type='str'),
+            user_domain_name=dict(type='str'),
+            user_id=dict(type='str'),
+            username=dict(type='str'),
+        )),
+        auth_type=dict(type='str'),
+        ca_cert=dict(type='str', aliases=['cacert']),
+        client_cert=dict(type='str', aliases=['cert']),
+        client_key=dict(type='str', aliases=['key'], no_log=False),
+        cloud=dict(type='raw'),
+        interface=dict(type='str', default='public', choices=['admin', 'internal', 'public'], aliases=['endpoint_type']),
+        region_name=dict(type='str'),
+        validate_certs=dict(type='bool', aliases=['verify']),
+    )
+
+
+class OpenStackError(Exception):
+    """An error talking to OpenStack, with the HTTP status when there is one."""
+
+    def __init__(self, msg, status=None, body=None):
+        super().__init__(msg)
+        self.msg = msg
+        self.status = status
+        self.body = body
+
+
+class NotFound(OpenStackError):
+    pass
+
+
+class ConfigError(OpenStackError):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# configuration
+
+def _config_dirs():
+    home = os.path.expanduser('~')
+    xdg = os.environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
+    return [os.getcwd(), os.path.join(xdg, 'openstack'), '/etc/openstack']
+
+
+def _load_yaml(path):
+    with open(path, 'rb') as f:
+        loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+        return yaml.load(f, Loader=loader) or {}  # nosec - safe loader
+
+
+def _find_file(env_var, names):
+    path = os.environ.get(env_var)
+    if path:
+        return path if os.path.isfile(path) else None
+    for d in _config_dirs():
+        for name in names:
+            candidate = os.path.join(d, name)
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def _merge(base, extra):
+    out = dict(base)
+    for k, v in (extra or {}).items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def load_cloud(name):
+    """The clouds.yaml entry ``name`` merged with its secure.yaml entry."""
+    if not HAS_YAML:  # pragma: no cover
+        raise ConfigError('PyYAML is required to read clouds.yaml')
+    clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', ('clouds.yaml', 'clouds.yml'))
+    if not clouds_file:
+        raise ConfigError("cloud '%s' requested but no clouds.yaml was found (looked in $OS_CLIENT_CONFIG_FILE, %s)"
+                          % (name, ', '.join(_config_dirs())))
+    clouds = _load_yaml(clouds_file).get('clouds') or {}
+    secure_file = _find_file('OS_CLIENT_SECURE_FILE', ('secure.yaml', 'secure.yml'))
+    if secure_file:
+        clouds = _merge(clouds, _load_yaml(secure_file).get('clouds') or {})
+    if name not in clouds:
+        close = difflib.get_close_matches(name, list(clouds), n=5, cutoff=0.5)
+        hint = ('; did you mean: %s' % ', '.join(close)) if close else ('; known clouds: %s' % ', '.join(sorted(clouds)) or 'none')
+        raise ConfigError("cloud '%s' not found in %s%s" % (name, clouds_file, hint))
+    return dict(clouds[name])
+
+
+ENV_AUTH = {
+    'OS_AUTH_URL': 'auth_url', 'OS_USERNAME': 'username', 'OS_USER_ID': 'user_id', 'OS_PASSWORD': 'password',
+    'OS_PROJECT_NAME': 'project_name', 'OS_TENANT_NAME': 'project_name', 'OS_PROJECT_ID': 'project_id',
+    'OS_USER_DOMAIN_NAME': 'user_domain_name', 'OS_USER_DOMAIN_ID': 'user_domain_id',
+    'OS_PROJECT_DOMAIN_NAME': 'project_domain_name', 'OS_PROJECT_DOMAIN_ID': 'project_domain_id',
+    'OS_DOMAIN_NAME': 'domain_name', 'OS_DOMAIN_ID': 'domain_id', 'OS_TOKEN': 'token',
+    'OS_APPLICATION_CREDENTIAL_ID': 'application_credential_id',
+    'OS_APPLICATION_CREDENTIAL_NAME': 'application_credential_name',
+    'OS_APPLICATION_CREDENTIAL_SECRET': 'application_credential_secret',
+}
+
+
+def resolve_config(params, environ=None):
+    """Connection settings from module params, clouds.yaml or the environment."""
+    environ = os.environ if environ is None else environ
+    cloud = params.get('cloud')
+    config = {}
+    if isinstance(cloud, dict):
+        config = dict(cloud)
+    elif cloud:
+        config = load_cloud(str(cloud))
+    elif not params.get('auth') and environ.get('OS_CLOUD'):
+        config = load_cloud(environ['OS_CLOUD'])
+        cloud = environ['OS_CLOUD']
+    elif not params.get('auth'):
+        auth = {v: environ[k] for k, v in ENV_AUTH.items() if environ.get(k)}
+        config = {'auth': auth}
+        for env, key in (('OS_REGION_NAME', 'region_name'), ('OS_INTERFACE', 'interface'), ('OS_CACERT', 'cacert'),
+                         ('OS_AUTH_TYPE', 'auth_type'), ('OS_CERT', 'cert'), ('OS_KEY', 'key')):
+            if environ.get(env):
+                config[key] = environ[env]
+        if environ.get('OS_INSECURE', '').lower() in ('1', 'true', 'yes'):
+            config['verify'] = False
+    given = {k: v for k, v in (params.get('auth') or {}).items() if v is not None}
+    config['auth'] = _merge(config.get('auth') or {}, given)
+    for param, key in (('auth_type', 'auth_type'), ('region_name', 'region_name'), ('ca_cert', 'cacert'),
+                       ('client_cert', 'cert'), ('client_key', 'key'), ('api_timeout', 'api_timeout')):
+        if params.get(param) is not None:
+            config[key] = params[param]
+    if params.get('validate_certs') is not None:
+        config['verify'] = params['validate_certs']
+    if params.get('interface') and (params['interface'] != 'public' or 'interface' not in config):
+        config['interface'] = params['interface']
+    config['cloud_name'] = cloud if isinstance(cloud, str) else None
+    if not config['auth'].get('auth_url'):
+        raise ConfigError('no auth_url: give cloud (a clouds.yaml entry), auth.auth_url or set OS_AUTH_URL/OS_CLOUD')
+    return config
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+def close_matches(word, candidates, n=5):
+    return difflib.get_close_matches(str(word), [str(c) for c in candidates if c], n=n, cutoff=0.5)
+
+
+def not_found_message(kind, value, candidates):
+    close = close_matches(value, candidates)
+    msg = "%s '%s' not found" % (kind, value)
+    if close:
+        msg += '; close matches: %s' % ', '.join(close)
+    elif candidates:
+        names = sorted({str(c) for c in candidates if c})
+        msg += '; available: %s' % ', '.join(names[:10]) + (', ...' if len(names) > 10 else '')
+    return msg
+
+
+def parse_time(value):
+    value = value.strip()
+    if value.endswith('Z'):
+        value = value[:-1] + '+00:00'
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def wait_for(fetch, ready, failed=('ERROR',), timeout=300, interval=2, status_key='status', what='resource',
+             sleep=time.sleep, clock=time.monotonic):
+    """Call ``fetch()`` until its status is in ``ready``.
+
+    ``fetch`` returns the resource dict (or None when it is gone; None counts as
+    ready when ``None`` is in ``ready``). A status in ``failed`` or the timeout
+    raises OpenStackError; the resource is in ``err.body``.
+    """
+    deadline = clock() + timeout
+    ready = {s.upper() if isinstance(s, str) else s for s in ready}
+    failed = {s.upper() for s in failed}
+    delay = min(1.0, interval)
+    while True:
+        obj = fetch()
+        status = None if obj is None else str(obj.get(status_key) or '').upper()
+        if status in ready:
+            return obj
+        if status in failed:
+            raise OpenStackError('%s reached status %s' % (what, status), body=obj)
+        if clock() >= deadline:
+            raise OpenStackError('timed out after %ss waiting for %s (status %s, wanted %s)'
+                                 % (timeout, what, status, '/'.join(str(s) for s in ready)), body=obj)
+        sleep(delay)
+        delay = min(interval, delay * 1.5)
+
+
+def error_text(body):
+    """The human part of an OpenStack error body."""
+    if not body:
+        return ''
+    if isinstance(body, bytes):
+        body = body.decode('utf-8', 'replace')
+    try:
+        data = json.loads(body)
+    except ValueError:
+        text = re.sub(r'<[^>]+>', ' ', body)
+        return re.sub(r'\s+', ' ', text).strip()[:1000]
+    if isinstance(data, dict):
+        if isinstance(data.get('NeutronError'), dict):
+            return data['NeutronError'].get('message') or json.dumps(data)
+        if isinstance(data.get('error'), dict):
+            err = data['error']
+            return err.get('message') or err.get('title') or json.dumps(err)
+        if isinstance(data.get('errors'), list) and data['errors']:
+            err = data['errors'][0]
+            return err.get('detail') or err.get('title') or json.dumps(err)
+        if len(data) == 1:
+            inner = list(data.values())[0]
+            if isinstance(inner, dict) and 'message' in inner:
+                return inner['message']
+        if 'message' in data:
+            return str(data['message'])
+        if 'description' in data:
+            return str(data['description'])
+    return json.dumps(data)[:1000]
+
+
+def secret_hash(value):
+    return hashlib.sha256(('ooo.cloud:' + str(value)).encode('utf-8')).hexdigest() if value else ''
+
+
+def cache_dir():
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'ooo.cloud')
+
+
+# ---------------------------------------------------------------------------
+# transport
+
+class HttpTransport:
+    """Keep-alive HTTP(S) connections, one per scheme/host/port."""
+
+    def __init__(self, verify=True, cafile=None, cert=None, key=None, timeout=60):
+        self.timeout = timeout
+        self._conns = {}
+        self._ctx = None
+        self._verify = verify
+        self._cafile = cafile
+        self._cert = cert
+        self._key = key
+
+    def _context(self):
+        if self._ctx is None:
+            if self._verify:
+                ctx = ssl.create_default_context(cafile=self._cafile)
+            else:
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+            if self._cert:
+                ctx.load_cert_chain(self._cert, self._key)
+            self._ctx = ctx
+        return self._ctx
+
+    def _conn(self, scheme, netloc, fresh=False):
+        key = (scheme, netloc)
+        conn = self._conns.get(key)
+        if conn is not None and not fresh:
+            return conn, True
+        if conn is not None:
+            conn.close()
+        if scheme == 'https':
+            conn = http.client.HTTPSConnection(netloc, timeout=self.timeout, context=self._context())
+        else:
+            conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
+        self._conns[key] = conn
+        return conn, False
+
+    def __call__(self, method, url, headers, body=None):
+        parts = urllib.parse.urlsplit(url)
+        path = parts.path or '/'
+        if parts.query:
+            path += '?' + parts.query
+        fresh = False
+        for attempt in (1, 2):
+            conn, reused = self._conn(parts.scheme, parts.netloc, fresh)
+            try:
+                if hasattr(body, 'seek') and attempt == 2:
+                    body.seek(0)
+                conn.request(method, path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    http.client.CannotSendRequest, http.client.ResponseNotReady):
+                conn.close()
+                if not reused or attempt == 2:
+                    raise
+                fresh = True
+            except (socket.timeout, OSError):
+                conn.close()
+                self._conns.pop((parts.scheme, parts.netloc), None)
+                raise
+        raise OpenStackError('unreachable')  # pragma: no cover
+
+    def close(self):
+        for conn in self._conns.values():
+            conn.close()
+        self._conns = {}
+
+
+# ---------------------------------------------------------------------------
+# client
+
+class OpenStackClient:
+    """Authenticated JSON requests to OpenStack services."""
+
+    transport_class = HttpTransport
+
+    def __init__(self, config, read_only=False, use_cache=True):
+        self.config = config
+        self.auth = dict(config.get('auth') or {})
+        self.auth_type = (config.get('auth_type') or self._guess_auth_type()).replace('v3', '')
+        self.auth_url = self._identity_url(self.auth['auth_url'])
+        self.region = config.get('region_name') or None
+        self.interface = (config.get('interface') or 'public').replace('URL', '')
+        verify = config.get('verify', True)
+        if isinstance(verify, str) and verify.lower() in ('false', 'no', '0'):
+            verify = False
+        self.transport = self.transport_class(verify=bool(verify), cafile=config.get('cacert'),
+                                              cert=config.get('cert'), key=config.get('key'),
+                                              timeout=int(config.get('api_timeout') or 60))
+        self.read_only = read_only
+        self.use_cache = use_cache
+        self.token = None
+        self.catalog = None
+        self.token_data = {}
+        self.requests = []
+        self._endpoints = {}
+
+    def _guess_auth_type(self):
+        if self.auth.get('application_credential_secret'):
+            return 'applicationcredential'
+        if self.auth.get('token') and not self.auth.get('password'):
+            return 'token'
+        return 'password'
+
+    @staticmethod
+    def _identity_url(url):
+        url = url.rstrip('/')
+        if re.search(r'/v2\.0$', url):
+            url = url[:-5]
+        if not url.endswith('/v3'):
+            url += '/v3'
+        return url
+
+    # -- description used in errors (never contains a secret)
+    def describe(self):
+        who = self.auth.get('username') or self.auth.get('user_id') or self.auth.get('application_credential_id') \
+            or self.auth.get('application_credential_name') or 'token'
+        where = "cloud '%s' " % self.config['cloud_name'] if self.config.get('cloud_name') else ''
+        return "%s(auth_url %s, user %s, project %s)" % (
+            where, self.auth_url, who, self.auth.get('project_name') or self.auth.get('project_id') or '-')
+
+    # -- auth
+    def _auth_body(self):
+        a = self.auth
+        if self.auth_type == 'applicationcredential':
+            cred = {'secret': a.get('application_credential_secret')}
+            if a.get('application_credential_id'):
+                cred['id'] = a['application_credential_id']
+            else:
+                cred['name'] = a.get('application_credential_name')
+                cred['user'] = self._user_ref()
+            return {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': cred}}}
+        if self.auth_type == 'token':
+            identity = {'methods': ['token'], 'token': {'id': a.get('token')}}
+        elif self.auth_type == 'password':
+            user = self._user_ref()
+            user['password'] = a.get('password')
+            identity = {'methods': ['password'], 'password': {'user': user}}
+        else:
+            raise ConfigError("auth_type '%s' is not supported (use password, v3password, "
+                              "v3applicationcredential or token)" % self.auth_type)
+        body = {'auth': {'identity': identity}}
+        scope = self._scope()
+        if scope:
+            body['auth']['scope'] = scope
+        return body
+
+    def _domain_ref(self, prefix):
+        a = self.auth
+        if a.get(prefix + 'domain_id'):
+            return {'id': a[prefix + 'domain_id']}
+        if a.get(prefix + 'domain_name'):
+            return {'name': a[prefix + 'domain_name']}
+        if a.get('domain_id'):
+            return {'id': a['domain_id']}
+        if a.get('domain_name'):
+            return {'name': a['domain_name']}
+        return {'id': 'default'}
+
+    def _user_ref(self):
+        a = self.auth
+        if a.get('user_id'):
+            return {'id': a['user_id']}
+        return {'name': a.get('username'), 'domain': self._domain_ref('user_')}
+
+    def _scope(self):
+        a = self.auth
+        if a.get('system_scope'):
+            return {'system': {a['system_scope']: True}}
+        if a.get('project_id'):
+            return {'project': {'id': a['project_id']}}
+        if a.get('project_name'):
+            return {'project': {'name': a['project_name'], 'domain': self._domain_ref('project_')}}
+        if a.get('domain_id'):
+            return {'domain': {'id': a['domain_id']}}
+        if a.get('domain_name'):
+            return {'domain': {'name': a['domain_name']}}
+        return None
+
+    def cache_key(self):
+        a = self.auth
+        material = {k: a.get(k) for k in sorted(a) if k not in SECRET_AUTH_KEYS}
+        material['_secret'] = secret_hash(a.get('password') or a.get('application_credential_secret') or a.get('token'))
+        material['_auth_url'] = self.auth_url
+        material['_auth_type'] = self.auth_type
+        material['_region'] = self.region
+        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode('utf-8')).hexdigest()
+
+    def _cache_path(self):
+        return os.path.join(cache_dir(), 'token-%s.json' % self.cache_key())
+
+    def _load_cached(self):
+        if not self.use_cache:
+            return False
+        path = self._cache_path()
+        try:
+            with open(path, 'r', encoding='utf-8') as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return False
+        if data.get('expires', 0) - CACHE_MARGIN <= time.time():
+            return False
+        self.token = data['token']
+        self.catalog = data.get('catalog') or []
+        self.token_data = data.get('info') or {}
+        return True
+
+    def _save_cache(self, expires):
+        if not self.use_cache:
+            return
+        d = cache_dir()
+        try:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+            os.chmod(d, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=d, prefix='.tok')
+            with os.fdopen(fd, 'w', encoding='utf-8') as f:
+                os.fchmod(f.fileno(), 0o600)
+                json.dump({'token': self.token, 'expires': expires, 'catalog': self.catalog, 'info': self.token_data}, f)
+            os.replace(tmp, self._cache_path())
+        except OSError:
+            pass  # a cache we cannot write only costs speed
+
+    def drop_cache(self):
+        try:
+            os.unlink(self._cache_path())
+        except OSError:
+            pass
+        self.token = None
+        self._endpoints = {}
+
+    def authenticate(self, force=False):
+        if self.token and not force:
+            return
+        if not force and self._load_cached():
+            return
+        url = self.auth_url + '/auth/tokens'
+        body = json.dumps(self._auth_body()).encode('utf-8')
+        headers = {'Content-Type': 'application/json', 'Accept': 'application/json', 'User-Agent': USER_AGENT}
+        try:
+            status, rheaders, data = self.transport('POST', url, headers, body)
+        except (OSError, http.client.HTTPException) as e:
+            raise OpenStackError('cannot reach Keystone for %s: %s' % (self.describe(), e))
+        self.requests.append(('POST', url))
+        if status >= 400:
+            raise OpenStackError('authentication failed for %s: HTTP %s: %s' % (self.describe(), status, error_text(data)),
+                                 status=status)
+        token = json.loads(data.decode('utf-8'))['token']
+        self.token = rheaders.get('x-subject-token')
+        self.catalog = token.get('catalog') or []
+        self.token_data = {
+            'user_id': (token.get('user') or {}).get('id'),
+            'project_id': (token.get('project') or {}).get('id'),
+            'project_name': (token.get('project') or {}).get('name'),
+            'domain_id': ((token.get('project') or {}).get('domain') or {}).get('id'),
+            'roles': [r.get('name') for r in token.get('roles') or []],
+        }
+        self._endpoints = {}
+        self._save_cache(parse_time(token['expires_at']))
+
+    @property
+    def project_id(self):
+        self.authenticate()
+        return self.token_data.get('project_id')
+
+    @property
+    def user_id(self):
+        self.authenticate()
+        return self.token_data.get('user_id')
+
+    # -- endpoints
+    def endpoint(self, service):
+        if service in self._endpoints:
+            return self._endpoints[service]
+        override = self.config.get('%s_endpoint_override' % service.replace('-', '_'))
+        if override:
+            url = override
+        elif service == 'identity' and not self.catalog:
+            url = self.auth_url
+        else:
+            self.authenticate()
+            url = self._from_catalog(service)
+        url = url.rstrip('/')
+        version = SERVICE_VERSIONS.get(service, '')
+        if service == 'identity':
+            url = self._identity_url(url)
+        elif version and not _VERSION_RE.search(url):
+            url += version
+        self._endpoints[service] = url
+        return url
+
+    def _from_catalog(self, service):
+        types = [service]
+        if service == 'block-storage':
+            types += ['volumev3']
+        found = []
+        for entry in self.catalog or []:
+            if entry.get('type') not in types:
+                continue
+            for ep in entry.get('endpoints') or []:
+                if ep.get('interface') != self.interface:
+                    continue
+                if self.region and self.region not in (ep.get('region'), ep.get('region_id')):
+                    continue
+                found.append(ep['url'])
+        if not found:
+            available = sorted({e.get('type') for e in self.catalog or []})
+            raise OpenStackError("no %s endpoint for service type '%s'%s in the catalog of %s; services: %s"
+                                 % (self.interface, service, " in region '%s'" % self.region if self.region else '',
+                                    self.describe(), ', '.join(available) or 'none'))
+        return found[0].replace('%(tenant_id)s', self.token_data.get('project_id') or '') \
+            .replace('$(tenant_id)s', self.token_data.get('project_id') or '')
+
+    # -- requests
+    def request(self, service, method, path, body=None, params=None, headers=None, raw=None, ok_404=False,
+                content_type='application/json'):
+        """Send a request; return (status, headers, decoded JSON or None).
+
+        ``path`` is relative to the service endpoint (or an absolute URL).
+        ``raw`` is a bytes/file body sent as-is. With ``ok_404`` a 404 returns
+        (404, headers, None) instead of raising NotFound.
+        """
+        if self.read_only and method not in ('GET', 'HEAD'):
+            raise OpenStackError('internal error: %s %s attempted in check mode' % (method, path))
+        query = ''
+        if params:
+            query = urllib.parse.urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True)
+        self.authenticate()
+        hdrs = {'Accept': 'application/json', 'User-Agent': USER_AGENT}
+        if service == 'compute':
+            hdrs['OpenStack-API-Version'] = 'compute %s' % COMPUTE_MICROVERSION
+            hdrs['X-OpenStack-Nova-API-Version'] = COMPUTE_MICROVERSION
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode('utf-8')
+        if data is not None:
+            hdrs['Content-Type'] = content_type
+        hdrs.update(headers or {})
+        for attempt in (1, 2):
+            if path.startswith('http://') or path.startswith('https://'):
+                url = path
+            else:
+                url = self.endpoint(service) + path
+            if query:
+                url += ('&' if '?' in url else '?') + query
+            hdrs['X-Auth-Token'] = self.token
+            try:
+                status, rheaders, rdata = self.transport(method, url, hdrs, data)
+            except (OSError, http.client.HTTPException) as e:
+                raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
+            self.requests.append((method, url))
+            if status == 401 and attempt == 1:
+                self.drop_cache()
+                self.authenticate(force=True)
+                if hasattr(data, 'seek'):
+                    data.seek(0)
+                continue
+            break
+        if status == 404 and ok_404:
+            return status, rheaders, None
+        if status >= 400:
+            upath = urllib.parse.urlsplit(url).path
+            msg = '%s %s %s failed: HTTP %s: %s' % (SERVICE_NAMES.get(service, service), method, upath, status,
+                                                    error_text(rdata) or http.client.responses.get(status, ''))
+            if status == 401:
+                msg += ' (credentials of %s)' % self.describe()
+            cls = NotFound if status == 404 else OpenStackError
+            raise cls(msg, status=status, body=rdata)
+        result = None
+        if rdata and 'json' in (rheaders.get('content-type') or 'application/json'):
+            try:
+                result = json.loads(rdata.decode('utf-8'))
+            except ValueError:
+                result = None
+        return status, rheaders, result
+
+    def get(self, service, path, params=None):
+        """GET returning the JSON body, or None on 404."""
+        return self.request(service, 'GET', path, params=params, ok_404=True)[2]
+
+    def post(self, service, path, body=None, **kw):
+        return self.request(service, 'POST', path, body=body, **kw)[2]
+
+    def put(self, service, path, body=None, **kw):
+        return self.request(service, 'PUT', path, body=body, **kw)[2]
+
+    def patch(self, service, path, body=None, **kw):
+        return self.request(service, 'PATCH', path, body=body, **kw)[2]
+
+    def delete(self, service, path, ok_404=True):
+        status = self.request(service, 'DELETE', path, ok_404=ok_404)[0]
+        return status != 404
+
+    def list(self, service, path, key, params=None):
+        """All items of a collection, following Glance/Nova/Neutron pagination."""
+        items = []
+        data = self.request(service, 'GET', path, params=params)[2] or {}
+        seen = 0
+        while True:
+            items.extend(data.get(key) or [])
+            nxt = None
+            if data.get('next'):  # Glance: "/v2/images?marker=..."
+                nxt = data['next']
+                if nxt.startswith('/'):
+                    base = self.endpoint(service)
+                    base = _VERSION_RE.sub('', base) if nxt.startswith('/v') else base
+                    nxt = base + nxt
+            for link in data.get(key + '_links') or []:
+                if link.get('rel') == 'next':
+                    nxt = link.get('href')
+            seen += 1
+            if not nxt or seen > 1000:
+                return items
+            data = self.request(service, 'GET', nxt)[2] or {}
+
+
+def b64(text):
+    if isinstance(text, str):
+        text = text.encode('utf-8')
+    return base64.b64encode(text).decode('ascii')

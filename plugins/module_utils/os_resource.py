@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+"""Base classes of the ooo.cloud OpenStack modules.
+
+``OpenStackModule`` merges the common connection options into the module's
+argument spec, builds the client lazily, resolves references (name or id) to
+other resources and turns OpenStackError into ``fail_json``.
+
+``ResourceModule`` is the state machine of a resource module. A subclass
+declares
+
+* ``noun``: the key the resource is returned under (``project``, ``network``);
+* ``fields``: module option -> API field, for options copied as they are;
+* ``updatable``: API fields that can change in place; any other difference
+  fails naming the option;
+* hooks ``find()``, ``desired()`` (optional), ``create(desired)``,
+  ``update(current, changes)``, ``delete(current)``.
+
+and the base looks up the resource, computes the differences, predicts the
+result in check mode without any write call (the client refuses writes in
+check mode), builds the diff (before/after with only the managed fields) and
+returns ``changed``, ``diff`` and the resource.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
+    OpenStackClient,
+    OpenStackError,
+    UUID_RE,
+    not_found_message,
+    openstack_argument_spec,
+    resolve_config,
+)
+
+# kind -> how to find it: service, collection path, response keys, list path,
+# whether the API filters on ?name=, the name field.
+KINDS = {
+    'domain': dict(service='identity', path='/domains', key='domain', plural='domains'),
+    'project': dict(service='identity', path='/projects', key='project', plural='projects', scoped_by='domain_id'),
+    'user': dict(service='identity', path='/users', key='user', plural='users', scoped_by='domain_id'),
+    'group': dict(service='identity', path='/groups', key='group', plural='groups', scoped_by='domain_id'),
+    'role': dict(service='identity', path='/roles', key='role', plural='roles'),
+    'image': dict(service='image', path='/images', key=None, plural='images'),
+    'flavor': dict(service='compute', path='/flavors', key='flavor', plural='flavors', list_path='/flavors/detail',
+                   name_filter=False, list_params={'is_public': 'None'}),
+    'server': dict(service='compute', path='/servers', key='server', plural='servers', list_path='/servers/detail',
+                   regex_name=True),
+    'network': dict(service='network', path='/networks', key='network', plural='networks'),
+    'subnet': dict(service='network', path='/subnets', key='subnet', plural='subnets'),
+    'port': dict(service='network', path='/ports', key='port', plural='ports'),
+    'router': dict(service='network', path='/routers', key='router', plural='routers'),
+    'security_group': dict(service='network', path='/security-groups', key='security_group',
+                           plural='security_groups'),
+}
+
+
+def _norm(value):
+    """A comparable form: lists of dicts sorted, dict keys sorted."""
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_norm(v) for v in value]
+    return value
+
+
+def _sorted(value):
+    return sorted((_norm(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
+
+
+def is_id(value):
+    return bool(UUID_RE.match(str(value)))
+
+
+class OpenStackModule:
+    """Common part of every module: options, client, references, errors."""
+
+    argument_spec = {}
+    module_kwargs = {}
+    supports_check_mode = True
+
+    def __init__(self):
+        spec = openstack_argument_spec()
+        spec.update(self.argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=self.supports_check_mode,
+                                     **self.module_kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self.results = {'changed': False}
+        self._client = None
+        self._cache = {}
+
+    @property
+    def client(self):
+        if self._client is None:
+            config = resolve_config(self.params)
+            self._client = OpenStackClient(config, read_only=self.check_mode)
+        return self._client
+
+    def fail(self, msg, **kwargs):
+        self.ansible.fail_json(msg=msg, **kwargs)
+
+    def run(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self):
+        try:
+            self.run()
+        except OpenStackError as e:
+            self.fail(e.msg)
+        except Exception as e:  # pylint: disable=broad-except
+            self.fail('%s: %s' % (type(e).__name__, e), exception=traceback.format_exc())
+        self.ansible.exit_json(**self.results)
+
+    # -- references
+    def find_one(self, kind, value, filters=None, required=True, label=None):
+        """The resource of ``kind`` named or identified by ``value``.
+
+        Names are matched exactly; several matches fail; nothing found fails
+        with close matches (unless ``required`` is false: None).
+        """
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return value
+        value = str(value)
+        filters = {k: v for k, v in (filters or {}).items() if v is not None}
+        ckey = (kind, value, json.dumps(filters, sort_keys=True))
+        if ckey in self._cache:
+            return self._cache[ckey]
+        k = KINDS[kind]
+        label = label or kind.replace('_', ' ')
+        found = None
+        if is_id(value) or kind == 'domain':
+            found = self._get_by_id(k, value)
+            if found is not None and any(found.get(f) != v for f, v in filters.items()):
+                found = None
+        if found is None:
+            if k.get('name_filter', True):
+                params = dict(k.get('list_params') or {}, **filters)
+                params['name'] = '^%s$' % value if k.get('regex_name') else value
+                items = self.client.list(k['service'], k.get('list_path', k['path']), k['plural'], params)
+            else:
+                items = self.list_all(kind, filters)
+            matches = [i for i in items if i.get('name') == value or (not k.get('name_filter', True) and i.get('id') == value)]
+            if len(matches) > 1:
+                ids = ', '.join(str(m.get('id')) for m in matches)
+                self.fail("%s name '%s' is ambiguous: %d matches (%s); use an id" % (label, value, len(matches), ids))
+            if matches:
+                found = matches[0]
+        if found is None and not is_id(value) and kind != 'domain' and k.get('name_filter', True):
+            found = self._get_by_id(k, value)  # ids that are not UUIDs (Nova flavors, Keystone)
+            if found is not None and any(found.get(f) != v for f, v in filters.items()):
+                found = None
+        if found is None and required:
+            names = [i.get('name') for i in self.list_all(kind, filters)]
+            self.fail(not_found_message(label, value, names))
+        self._cache[ckey] = found
+        return found
+
+    def _get_by_id(self, k, value):
+        from urllib.parse import quote
+        data = self.client.get(k['service'], '%s/%s' % (k['path'], quote(value, safe='')))
+        if data is None:
+            return None
+        return data if k['key'] is None else data.get(k['key'])
+
+    def list_all(self, kind, filters=None):
+        k = KINDS[kind]
+        params = dict(k.get('list_params') or {}, **(filters or {}))
+        return self.client.list(k['service'], k.get('list_path', k['path']), k['plural'], params)
+
+    def find_id(self, kind, value, filters=None, label=None):
+        obj = self.find_one(kind, value, filters=filters, label=label)
+        return obj['id'] if obj else None
+
+
+class ResourceModule(OpenStackModule):
+    """State machine of a resource with ``state: present|absent``."""
+
+    noun = 'resource'
+    fields = {}          # option -> API field
+    updatable = ()       # API fields that change in place
+    unordered = ()       # API fields compared as sets (lists)
+    subset = ()          # API fields (dicts) where only the given keys are compared
+    name_option = 'name'
+
+    def __init__(self):
+        self.argument_spec = dict(self.argument_spec)
+        self.argument_spec.setdefault('state', dict(type='str', default='present', choices=['absent', 'present']))
+        super().__init__()
+        self.option_of = {v: k for k, v in self.fields.items()}
+
+    # -- hooks
+    def find(self):
+        raise NotImplementedError  # pragma: no cover
+
+    def desired(self):
+        """API fields wanted, from the options that were given (not None)."""
+        return {field: self.params[opt] for opt, field in self.fields.items() if self.params.get(opt) is not None}
+
+    def create(self, desired):
+        raise NotImplementedError  # pragma: no cover
+
+    def update(self, current, changes):
+        raise NotImplementedError  # pragma: no cover
+
+    def delete(self, current):
+        raise NotImplementedError  # pragma: no cover
+
+    def view(self, obj):
+        """What is returned to the user (the API object by default)."""
+        return obj
+
+    def validate(self):
+        """Checks of the input before any API call."""
+
+    def predict(self, current, desired):
+        """The resource as it would be after create/update (check mode)."""
+        out = dict(current or {})
+        out.update(desired)
+        return out
+
+    # -- comparison
+    def equal(self, field, current, wanted):
+        if field in self.subset and isinstance(wanted, dict):
+            current = current or {}
+            return all(_norm(current.get(k)) == _norm(v) for k, v in wanted.items())
+        if field in self.unordered and isinstance(wanted, (list, tuple)):
+            return _sorted(current or []) == _sorted(wanted)
+        return _norm(current) == _norm(wanted)
+
+    def differences(self, current, desired):
+        return {f: v for f, v in desired.items() if not self.equal(f, current.get(f), v)}
+
+    def option_name(self, field):
+        return self.option_of.get(field, field)
+
+    def resource_label(self, current=None):
+        name = (current or {}).get('name') or self.params.get(self.name_option)
+        return "%s '%s'" % (self.noun.replace('_', ' '), name)
+
+    def check_updatable(self, current, changes):
+        bad = [f for f in changes if f not in self.updatable]
+        if bad:
+            details = '; '.join('%s: %s -> %s' % (self.option_name(f), json.dumps(current.get(f), default=str),
+                                                  json.dumps(changes[f], default=str)) for f in bad)
+            self.fail('%s cannot be updated in place: %s (%s); delete and recreate it to change %s'
+                      % (self.resource_label(current), ', '.join(self.option_name(f) for f in bad), details,
+                         'it' if len(bad) == 1 else 'them'))
+
+    def diff_view(self, obj, fields):
+        if not obj:
+            return {}
+        return {f: obj.get(f) for f in sorted(fields)}
+
+    # -- the state machine
+    def run(self):
+        self.validate()
+        state = self.params['state']
+        current = self.find()
+        if state == 'absent':
+            if current is not None:
+                self.results['changed'] = True
+                self.results['diff'] = {'before': self.diff_view(current, self.diff_fields(current, {})), 'after': {}}
+                if not self.check_mode:
+                    self.delete(current)
+            self.results[self.noun] = None
+            return
+        desired = self.desired()
+        if current is None:
+            self.results['changed'] = True
+            self.results['diff'] = {'before': {}, 'after': self.diff_view(desired, desired.keys())}
+            obj = self.predict(None, desired) if self.check_mode else self.create(desired)
+        else:
+            changes = self.differences(current, desired)
+            self.check_updatable(current, changes)
+            fields = self.diff_fields(current, desired)
+            after = dict(current)
+            after.update(changes)
+            self.results['diff'] = {'before': self.diff_view(current, fields), 'after': self.diff_view(after, fields)}
+            if changes:
+                self.results['changed'] = True
+                obj = self.predict(current, changes) if self.check_mode else self.update(current, changes)
+            else:
+                obj = current
+        self.results[self.noun] = self.view(obj)
+
+    def diff_fields(self, current, desired):
+        fields = set(desired) | {'name'}
+        fields |= {f for f in self.fields.values() if f in (current or {})}
+        return fields
