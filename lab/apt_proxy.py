@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A small caching HTTP proxy for apt, run by the lab on the ctlplane bridge address.
 
 The lab's nodes have no route out of their bridges; they fetch Debian packages

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The ooo.cloud lab: Debian 13 systemd containers under rootful podman.
 
     lab.py validate   check inventories/lab without touching anything
@@ -64,8 +63,8 @@ def run(cmd, check=True, capture=True, env=None, input_data=None):
                           stdout=subprocess.PIPE if capture else None,
                           stderr=subprocess.PIPE if capture else None)
     if check and proc.returncode != 0:
-        raise LabError("command failed (%d): %s\n%s" % (proc.returncode, " ".join(map(str, cmd)),
-                                                          (proc.stderr or "").strip()))
+        command = " ".join(map(str, cmd))
+        raise LabError("command failed (%d): %s\n%s" % (proc.returncode, command, (proc.stderr or "").strip()))
     return proc
 
 
@@ -154,7 +153,7 @@ def build_image():
         imp = subprocess.run(["podman", "import", "--change", 'CMD=["/sbin/init"]',
                               "--change", "STOPSIGNAL=SIGRTMIN+3", "--change", "LABEL=%s" % LABEL,
                               "-", tag], stdin=tar.stdout, capture_output=True, text=True,
-                             env=dict(os.environ, CONTAINERS_CONF=str(LAB_DIR / "containers.conf")))
+                             env=dict(os.environ, CONTAINERS_CONF=str(LAB_DIR / "containers.conf")), check=False)
         tar.stdout.close()
         if tar.wait() != 0 or imp.returncode != 0:
             raise LabError("podman import of %s failed: %s" % (tag, imp.stderr.strip()))
@@ -201,8 +200,8 @@ def start_proxy(address):
     pidfile.write_text(str(proc.pid))
     time.sleep(0.3)
     if proc.poll() is not None:
-        raise LabError("the apt proxy did not start on %s:%d; see %s" % (address, PROXY_PORT,
-                                                                        STATE / "apt-proxy.log"))
+        raise LabError("the apt proxy did not start on %s:%d; see %s"
+                       % (address, PROXY_PORT, STATE / "apt-proxy.log"))
     log("apt proxy on %s:%d (cache %s)" % (address, PROXY_PORT, cache))
 
 
@@ -234,17 +233,18 @@ def create_networks(networks):
                "--subnet", spec["cidr"], "--gateway", spec["gateway"], podname)
 
 
-def container_state(name):
-    proc = podman("container", "inspect", "--format", "{{.State.Status}} {{index .Config.Labels \"ooo.lab\"}}",
+def container_info(name):
+    """(status, lab label) of a container, or (None, None) if there is none."""
+    proc = podman("container", "inspect", "--format", '{{.State.Status}} {{index .Config.Labels "ooo.lab"}}',
                   name, check=False)
     if proc.returncode != 0:
         return None, None
-    status, _, label = proc.stdout.strip().partition(" ")
+    status, label = (proc.stdout.split() + ["", ""])[:2]
     return status, label
 
 
-def start_node(name, addresses, tag, pubkey):
-    status, label = container_state(name)
+def start_node(name, addresses, tag):
+    status, label = container_info(name)
     if status is not None and label != LAB_NAME:
         raise LabError("node '%s': a container of that name exists and is not part of lab %s; "
                        "rename or remove it" % (name, LAB_NAME))
@@ -257,8 +257,19 @@ def start_node(name, addresses, tag, pubkey):
     order = sorted(addresses, key=lambda n: (n != "ctlplane", n))
     nets = ["--network=%s:ip=%s,interface_name=%s" % (network_name(n), addresses[n], n) for n in order]
     podman("run", "-d", "--name", name, "--hostname", name, "--label", LABEL, *NODE_RUN_FLAGS, *nets,
-           "-v", "%s:/root/.ssh/authorized_keys:ro" % pubkey, tag, "/sbin/init")
+           tag, "/sbin/init")
     return True
+
+
+def authorize_key(name, pubkey):
+    """Let this checkout's key log in as root; a lab may be shared by several checkouts."""
+    key = Path(pubkey).read_text().strip()
+    script = ('grep -qxF "$1" /root/.ssh/authorized_keys 2>/dev/null || '
+              '{ umask 077; echo "$1" >> /root/.ssh/authorized_keys; }')
+    proc = podman("exec", name, "sh", "-c", script, "authorize", key, check=False)
+    if proc.returncode != 0:
+        raise LabError("node '%s': cannot add the lab's SSH key to /root/.ssh/authorized_keys: %s"
+                       % (name, proc.stderr.strip()))
 
 
 def wait_booted(names):
@@ -291,7 +302,7 @@ def write_known_hosts(nodes):
     lines = []
     for name, addresses in sorted(nodes.items()):
         addr = addresses["ctlplane"]
-        for _ in range(40):
+        for _attempt in range(40):
             proc = run(["ssh-keyscan", "-T", "2", "-t", "ed25519", addr], check=False)
             if proc.stdout.strip():
                 lines.extend("%s %s" % (",".join((name, addr)), line.split(None, 1)[1])
@@ -304,6 +315,15 @@ def write_known_hosts(nodes):
     known = STATE / "ssh" / "known_hosts"
     known.write_text("\n".join(lines) + "\n")
     known.chmod(0o600)
+    # `ssh -F .lab/ssh/config undercloud` for operators, and testinfra's ssh backend.
+    config = STATE / "ssh" / "config"
+    config.write_text("".join(
+        "Host %s\n  HostName %s\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n"
+        "  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  ControlMaster auto\n"
+        "  ControlPath %s/cm-%%h\n  ControlPersist 60s\n\n"
+        % (name, addresses["ctlplane"], STATE / "ssh" / "id_ed25519", known, STATE / "ssh")
+        for name, addresses in sorted(nodes.items())))
+    config.chmod(0o600)
 
 
 def record_host_state():
@@ -347,10 +367,12 @@ def cmd_up(args):
     key = ssh_key()
     record_host_state()
     create_networks(networks)
-    changed = [name for name, addrs in sorted(nodes.items()) if start_node(name, addrs, tag, "%s.pub" % key)]
+    changed = [name for name, addrs in sorted(nodes.items()) if start_node(name, addrs, tag)]
     # The bridge, and with it the address the proxy binds to, exists once a node is attached.
     start_proxy(networks["ctlplane"]["gateway"])
     wait_booted(sorted(nodes))
+    for name in sorted(nodes):
+        authorize_key(name, "%s.pub" % key)
     write_known_hosts(nodes)
     log("%d nodes up (%s started) in %.1f s" % (len(nodes), ", ".join(changed) or "none", time.monotonic() - started))
 
@@ -366,21 +388,27 @@ def cmd_down(args):
     stop_proxy()
     remove_leftover_chains()
     restore_host_state()
-    known = STATE / "ssh" / "known_hosts"
-    known.unlink(missing_ok=True)
+    for stale in ("known_hosts", "config"):
+        (STATE / "ssh" / stale).unlink(missing_ok=True)
     if names or nets:
         log("removed %d nodes and %d networks in %.1f s" % (len(names), len(nets), time.monotonic() - started))
 
 
-def cmd_status(_args):
+def cmd_status(args):
+    """Print the nodes; with --quiet, exit 0 only if every node of the inventory is running."""
+    if args.quiet:
+        nodes = validate(args.inventory)[0]
+        return 0 if all(container_info(name)[0] == "running" for name in nodes) else 1
     print(podman("ps", "-a", "--filter", "label=%s" % LABEL,
                  "--format", "{{.Names}}\t{{.Status}}\t{{.Networks}}").stdout, end="")
+    return 0
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("validate", "image", "up", "down", "status"))
     parser.add_argument("-i", "--inventory", default=str(ROOT / "inventories" / "lab"))
+    parser.add_argument("-q", "--quiet", action="store_true", help="status: only the exit code")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -393,7 +421,7 @@ def main(argv=None):
         elif args.command == "down":
             cmd_down(args)
         else:
-            cmd_status(args)
+            return cmd_status(args)
     except LabError as err:
         print("lab: ERROR: %s" % err, file=sys.stderr)
         return 1

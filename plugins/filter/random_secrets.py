@@ -46,7 +46,7 @@ _ALPHABET = string.ascii_letters + string.digits
 def random_secrets(names, length=32):
     if not isinstance(length, int) or length < 16:
         raise AnsibleFilterError("random_secrets: length must be an integer of at least 16, got %r" % (length,))
-    return {str(name): "".join(secrets.choice(_ALPHABET) for _ in range(length)) for name in names}
+    return {str(name): "".join(secrets.choice(_ALPHABET) for _position in range(length)) for name in names}
 
 
 class FilterModule:

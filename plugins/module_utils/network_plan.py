@@ -117,7 +117,7 @@ def validate_networks(networks):
             field = "%s: vips.%s" % (where, vip_name)
             if addr is None or not _usable(net, addr):
                 errors.append("%s: %s is not a usable address in %s" % (field, vip, net))
-            elif any(addr in rng for _, rng in pools):
+            elif any(addr in rng for _index, rng in pools):
                 errors.append("%s: %s is inside an allocation pool; VIPs must be outside the pools" % (field, vip))
             elif gateway is not None and addr == _ip(gateway):
                 errors.append("%s: %s is the gateway" % (field, vip))

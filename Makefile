@@ -1,0 +1,97 @@
+# ooo.cloud: the two commands are `make deploy` and `make test`; each installs what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+BIN         := $(VENV)/bin
+BUILD       := .build
+COLLECTIONS := $(BUILD)/collections
+INVENTORY   ?= inventories/lab
+LAB         := $(PY) lab/lab.py -i $(INVENTORY)
+PLAYBOOK    := $(BIN)/ansible-playbook -i $(INVENTORY)
+APT_PACKAGES := podman runc debootstrap zstd openssh-client iptables rsync git
+
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help deploy test lint sanity unit lab-up lab-down lab-status lab-validate test-lab \
+        deps venv collection clean bench
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+deploy: lab-up ## Create the lab if needed and deploy on it (idempotent)
+	$(PLAYBOOK) playbooks/deploy.yml
+
+test: lint sanity unit test-lab ## Lint, sanity, unit tests and the end-to-end tests on the lab
+
+# --- what the targets need -------------------------------------------------------------
+# apt packages, once: skipped when all are installed already.
+$(BUILD)/deps.stamp:
+	@mkdir -p $(BUILD)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing apt packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+deps: $(BUILD)/deps.stamp ## Install the apt packages the lab needs
+
+# The venv is rebuilt when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+venv: $(VENV)/.installed ## Create .venv from the pinned requirements
+
+# Ansible finds the collection as ansible_collections/ooo/cloud -> this checkout.
+$(COLLECTIONS)/ansible_collections/ooo/cloud:
+	@mkdir -p $(COLLECTIONS)/ansible_collections/ooo
+	@ln -sfn ../../../.. $@
+collection: $(COLLECTIONS)/ansible_collections/ooo/cloud
+
+# --- lint and unit tests ----------------------------------------------------------------
+lint: venv collection ## yamllint and ansible-lint (production profile)
+	$(BIN)/yamllint -s .
+	$(BIN)/ansible-lint -q
+
+sanity: venv ## ansible-test sanity over the collection's plugins
+	@$(PY) tests/sanity/prepare.py
+	cd $(BUILD)/sanity/ansible_collections/ooo/cloud && \
+	  $(CURDIR)/$(BIN)/ansible-test sanity --local --python 3.11
+
+unit: venv collection ## Unit tests (pytest, no lab needed)
+	$(BIN)/pytest -q -n 2 tests/unit
+
+# --- the lab ----------------------------------------------------------------------------
+lab-validate: venv collection ## Check inventories/lab without changing anything
+	$(LAB) validate
+
+lab-up: deps venv collection ## Build the node image if needed and start the lab's nodes
+	$(LAB) up
+
+lab-down: ## Remove the lab's nodes, networks and proxy (quiet when none)
+	@if [ -x $(PY) ]; then $(LAB) down; else python3 lab/lab.py -i $(INVENTORY) down; fi
+
+lab-status: ## Show the lab's nodes
+	@$(LAB) status
+
+# End-to-end: uses a lab that is already up (and leaves it), or brings one up and removes
+# it afterwards, so a test never leaves behind what it started.
+test-lab: deps venv collection ## Bring up the lab, prepare the nodes and run the testinfra suite
+	@if $(LAB) status --quiet; then started=0; else started=1; fi; \
+	status=0; \
+	{ $(LAB) up && $(PLAYBOOK) playbooks/prepare.yml && \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/lab --inventory $(INVENTORY); } || status=$$?; \
+	if [ $$started = 1 ]; then $(LAB) down; fi; \
+	exit $$status
+
+bench: deps venv collection ## Benchmarks; figures go into README.md
+	$(PY) tests/bench/lab.py
+
+clean: lab-down ## Remove the lab and every build artefact (keeps the download caches)
+	rm -rf $(BUILD) $(VENV) .cache .pytest_cache
