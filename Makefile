@@ -18,7 +18,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help deploy test lint sanity unit lab-up lab-down lab-status lab-validate test-lab \
+.PHONY: help deploy test lint sanity unit e2e lab-up lab-down lab-status lab-validate test-lab \
         deps venv collection clean bench
 
 help: ## List the targets
@@ -27,7 +27,7 @@ help: ## List the targets
 deploy: lab-up ## Create the lab if needed and deploy on it (idempotent)
 	$(PLAYBOOK) playbooks/deploy.yml
 
-test: lint sanity unit test-lab ## Lint, sanity, unit tests and the end-to-end tests on the lab
+test: lint sanity unit e2e ## Lint, sanity, unit tests and the end-to-end tests on the lab
 
 # --- what the targets need -------------------------------------------------------------
 # apt packages, once: skipped when all are installed already.
@@ -80,18 +80,21 @@ lab-down: ## Remove the lab's nodes, networks and proxy (quiet when none)
 lab-status: ## Show the lab's nodes
 	@$(LAB) status
 
-# End-to-end: uses a lab that is already up (and leaves it), or brings one up and removes
-# it afterwards, so a test never leaves behind what it started.
-test-lab: deps venv collection ## Bring up the lab, prepare the nodes and run the testinfra suite
+# Both use a lab that is already up (and leave it), or bring one up and remove it
+# afterwards, so a test never leaves behind what it started.
+e2e: deps venv collection ## End-to-end: lab, undercloud (killed and re-run, idempotence, check mode, faults, APIs)
+	tests/e2e/run.sh
+
+test-lab: deps venv collection ## Only the lab: bring it up, prepare the nodes, run its testinfra suite
 	@if $(LAB) status --quiet; then started=0; else started=1; fi; \
 	status=0; \
 	{ $(LAB) up && $(PLAYBOOK) playbooks/prepare.yml && \
-	  $(BIN)/pytest -q -p no:cacheprovider tests/lab --inventory $(INVENTORY); } || status=$$?; \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/lab; } || status=$$?; \
 	if [ $$started = 1 ]; then $(LAB) down; fi; \
 	exit $$status
 
 bench: deps venv collection ## Benchmarks; figures go into README.md
-	$(PY) tests/bench/lab.py
+	$(PY) tests/bench/lab_bench.py
 
 clean: lab-down ## Remove the lab and every build artefact (keeps the download caches)
 	rm -rf $(BUILD) $(VENV) .cache .pytest_cache

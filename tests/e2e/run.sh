@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End-to-end tests on the lab, in the order a deploy happens. Called by `make e2e`.
+#
+# Uses a lab that is already up (and leaves it up), or brings one up and removes it at the
+# end, so a test run never leaves behind what it started. OOO_KEEP_LAB=1 keeps it anyway.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+LAB=(.venv/bin/python lab/lab.py)
+PLAYBOOK=(.venv/bin/ansible-playbook -i inventories/lab)
+PYTEST=(.venv/bin/pytest -q -p no:cacheprovider)
+LOGS=.cache/e2e
+mkdir -p "$LOGS"
+
+stage() { printf '\n=== e2e: %s (%s)\n' "$*" "$(date +%T)"; }
+fail() { printf 'e2e: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# A playbook run that must change nothing: the recap of every host says changed=0.
+converged() {
+  local name=$1; shift
+  "${PLAYBOOK[@]}" "$@" | tee "$LOGS/$name.log"
+  if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/$name.log"; then
+    fail "$name: the run above reported changes; it must report changed=0"
+  fi
+}
+
+started=0
+"${LAB[@]}" status --quiet || started=1
+finish() {
+  local rc=$?
+  if [ "$started" = 1 ] && [ -z "${OOO_KEEP_LAB:-}" ]; then "${LAB[@]}" down || true; fi
+  exit "$rc"
+}
+trap finish EXIT
+
+stage "lab up"
+"${LAB[@]}" up
+stage "prepare every node"
+"${PLAYBOOK[@]}" playbooks/prepare.yml
+stage "lab suite: nodes, networks, isolation"
+"${PYTEST[@]}" tests/lab
+
+stage "undercloud: a cold deploy killed half-way, then converged"
+if ! ssh -F .lab/ssh/config undercloud test -e /etc/keystone/fernet-keys/0; then
+  setsid "${PLAYBOOK[@]}" playbooks/undercloud.yml > "$LOGS/undercloud-killed.log" 2>&1 &
+  deploy=$!
+  sleep "${OOO_E2E_KILL_AFTER:-150}"
+  if kill -0 "$deploy" 2>/dev/null; then
+    kill -KILL -- "-$deploy" || true
+    echo "killed the deploy after ${OOO_E2E_KILL_AFTER:-150} s at: $(grep -E '^TASK' "$LOGS/undercloud-killed.log" | tail -1)"
+  fi
+  wait "$deploy" || true
+else
+  echo "the undercloud is deployed already; converging it again"
+fi
+# converge (deploy to the end), idempotence (a second run changes nothing), verify (testinfra)
+.venv/bin/molecule test -s undercloud
+
+stage "undercloud: check mode predicts no change"
+converged undercloud-check playbooks/undercloud.yml --check
+
+stage "undercloud: a service stopped by hand runs again after a re-run"
+ssh -F .lab/ssh/config undercloud systemctl stop nova-conductor
+"${PLAYBOOK[@]}" playbooks/undercloud.yml > "$LOGS/undercloud-repair.log"
+ssh -F .lab/ssh/config undercloud systemctl is-active nova-conductor || fail "nova-conductor is not running after a re-run"
+
+stage "undercloud: the real APIs work"
+"${PYTEST[@]}" tests/undercloud/test_api.py
+
+if [ -f tests/integration/modules.yml ]; then
+  stage "modules: integration tests against the undercloud"
+  "${PLAYBOOK[@]}" tests/integration/modules.yml
+fi
+stage "passed"
