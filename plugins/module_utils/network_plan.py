@@ -177,3 +177,47 @@ def validate_node_addresses(nodes, networks, field="addresses"):
             else:
                 taken[key] = "node '%s' on network '%s'" % (node, net_name)
     return errors
+
+
+def allocate(networks, nodes, existing=None):
+    """Give every node an address on each of its networks, deterministically.
+
+    ``nodes`` maps a node name to the list of networks it is on; ``existing`` maps node
+    names to addresses they already have (from the inventory or the undercloud's
+    records). Existing addresses are kept as they are, so a re-run or an added node never
+    moves one; a node that needs a new address takes the lowest free one of the network's
+    allocation pools (or of the whole subnet if it has no pools), nodes in name order.
+
+    Returns ``(addresses, errors)``; ``addresses`` is only complete when ``errors`` is empty.
+    """
+    existing = existing or {}
+    errors = []
+    result = {node: dict(existing.get(node) or {}) for node in nodes}
+    for net_name in sorted({n for nets in nodes.values() for n in nets}):
+        spec = (networks or {}).get(net_name)
+        if spec is None:
+            users = sorted(node for node, nets in nodes.items() if net_name in nets)
+            errors.append("node '%s': networks: unknown network '%s'" % (users[0], net_name))
+            continue
+        net = _net(spec.get("cidr"))
+        if net is None:
+            continue
+        used = {str(_ip(addr)) for addrs in existing.values() for n, addr in (addrs or {}).items() if n == net_name}
+        used.update(str(_ip(v)) for v in (spec.get("vips") or {}).values())
+        if spec.get("gateway"):
+            used.add(str(_ip(spec["gateway"])))
+        pools = [_pool_range(p) for p in spec.get("allocation_pools") or []]
+        ranges = [r for r in pools if r is not None] or [netaddr.IPRange(net.first + 1, net.last - 1)]
+        candidates = (str(addr) for rng in ranges for addr in rng)
+        wanting = sorted(node for node, nets in nodes.items() if net_name in nets and net_name not in result[node])
+        for node in wanting:
+            address = next((c for c in candidates if c not in used), None)
+            if address is None:
+                size = sum(r.size for r in ranges)
+                errors.append("network '%s': allocation_pools: %d addresses are too few for %d more nodes "
+                              "(first without one: node '%s'); widen the pools"
+                              % (net_name, size, len(wanting), node))
+                break
+            used.add(address)
+            result[node][net_name] = address
+    return result, errors

@@ -78,3 +78,47 @@ def test_bad_node_addresses_are_named(nodes, expected):
 ])
 def test_hostnames(name, valid):
     assert plan.valid_hostname(name) is valid
+
+
+ROLES = {"overcloud-controller-0": ["ctlplane", "internal_api"],
+         "overcloud-compute-0": ["ctlplane", "internal_api"],
+         "overcloud-compute-1": ["ctlplane"]}
+
+
+def test_allocation_is_deterministic_and_takes_the_lowest_free_pool_addresses():
+    first, errors = plan.allocate(GOOD, ROLES)
+    assert errors == []
+    assert first == plan.allocate(GOOD, dict(reversed(list(ROLES.items()))))[0]
+    assert first["overcloud-compute-0"] == {"ctlplane": "10.213.0.100", "internal_api": "10.213.1.100"}
+    assert first["overcloud-compute-1"] == {"ctlplane": "10.213.0.101"}
+    assert first["overcloud-controller-0"] == {"ctlplane": "10.213.0.102", "internal_api": "10.213.1.101"}
+    assert plan.validate_node_addresses(first, GOOD) == []
+
+
+def test_an_added_node_never_moves_an_existing_address():
+    before, _ = plan.allocate(GOOD, ROLES)
+    grown = dict(ROLES, **{"overcloud-compute-00": ["ctlplane", "internal_api"]})  # sorts before the others
+    after, errors = plan.allocate(GOOD, grown, existing=before)
+    assert errors == []
+    for node, addresses in before.items():
+        assert after[node] == addresses
+    assert after["overcloud-compute-00"] == {"ctlplane": "10.213.0.103", "internal_api": "10.213.1.102"}
+
+
+def test_explicit_addresses_are_kept_and_skipped_by_the_allocator():
+    after, errors = plan.allocate(GOOD, ROLES, existing={"overcloud-compute-1": {"ctlplane": "10.213.0.100"}})
+    assert errors == []
+    assert after["overcloud-compute-1"] == {"ctlplane": "10.213.0.100"}
+    assert after["overcloud-compute-0"]["ctlplane"] == "10.213.0.101"
+
+
+def test_a_pool_too_small_for_the_nodes_is_named():
+    small = with_network("ctlplane", allocation_pools=[{"start": "10.213.0.100", "end": "10.213.0.101"}])
+    _, errors = plan.allocate(small, ROLES)
+    assert errors == ["network 'ctlplane': allocation_pools: 2 addresses are too few for 3 more nodes "
+                      "(first without one: node 'overcloud-controller-0'); widen the pools"]
+
+
+def test_an_unknown_network_is_named():
+    _, errors = plan.allocate(GOOD, {"overcloud-compute-0": ["storage"]})
+    assert errors == ["node 'overcloud-compute-0': networks: unknown network 'storage'"]
