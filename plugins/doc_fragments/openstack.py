@@ -134,7 +134,7 @@ options:
     aliases: [verify]
 notes:
   - The modules talk to the OpenStack REST APIs directly with the Python standard library; openstacksdk is not needed.
-  - The Keystone token and service catalog are cached in C(~/.cache/ooo.cloud/) (mode 0600) until
+  - The Keystone token and service catalog are cached in C(~/.cache/ooo.cloud/openstack/) (mode 0600) until
     60 seconds before the token expires; the cache key includes a hash of the secret, never the secret itself.
   - Secrets are never logged or shown in error messages.
 '''

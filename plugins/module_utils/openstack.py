@@ -10,7 +10,7 @@ Keystone on every task is what makes openstack.cloud slow. This client
   (+ secure.yaml), an ``auth:`` dict or the ``OS_*`` environment variables;
 * authenticates with Keystone v3 (password, application credential or token)
   and caches the scoped token with its service catalog under
-  ``~/.cache/ooo.cloud/`` (directory 0700, files 0600) until 60 seconds
+  ``~/.cache/ooo.cloud/openstack/`` (directory 0700, files 0600) until 60 seconds
   before it expires; the cache key is a SHA-256 over the connection settings
   and a hash of the secret, so a changed password invalidates it;
 * finds endpoints in the catalog by service type, interface and region and
@@ -21,25 +21,18 @@ Keystone on every task is what makes openstack.cloud slow. This client
 
 from __future__ import annotations
 
-import base64
-import difflib
 import hashlib
 import http.client
 import json
 import os
 import re
 import socket
-import ssl
-import tempfile
+import stat
 import time
 import urllib.parse
-from datetime import datetime, timezone
 
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - Ansible requires PyYAML
-    HAS_YAML = False
+# difflib, ssl, tempfile, datetime and yaml are imported where they are needed:
+# a no-op task should pay for as few imports as possible.
 
 COMPUTE_MICROVERSION = '2.79'
 CACHE_MARGIN = 60
@@ -130,6 +123,10 @@ def _config_dirs():
 
 
 def _load_yaml(path):
+    try:
+        import yaml  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover - Ansible requires PyYAML
+        raise ConfigError('PyYAML is required to read %s' % path)
     with open(path, 'rb') as f:
         loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
         return yaml.load(f, Loader=loader) or {}  # nosec - safe loader
@@ -159,8 +156,6 @@ def _merge(base, extra):
 
 def load_cloud(name):
     """The clouds.yaml entry ``name`` merged with its secure.yaml entry."""
-    if not HAS_YAML:  # pragma: no cover
-        raise ConfigError('PyYAML is required to read clouds.yaml')
     clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', ('clouds.yaml', 'clouds.yml'))
     if not clouds_file:
         raise ConfigError("cloud '%s' requested but no clouds.yaml was found (looked in $OS_CLIENT_CONFIG_FILE, %s)"
@@ -170,7 +165,7 @@ def load_cloud(name):
     if secure_file:
         clouds = _merge(clouds, _load_yaml(secure_file).get('clouds') or {})
     if name not in clouds:
-        close = difflib.get_close_matches(name, list(clouds), n=5, cutoff=0.5)
+        close = close_matches(name, list(clouds))
         hint = ('; did you mean: %s' % ', '.join(close)) if close else ('; known clouds: %s' % ', '.join(sorted(clouds)) or 'none')
         raise ConfigError("cloud '%s' not found in %s%s" % (name, clouds_file, hint))
     return dict(clouds[name])
@@ -229,6 +224,7 @@ def resolve_config(params, environ=None):
 # helpers
 
 def close_matches(word, candidates, n=5):
+    import difflib  # pylint: disable=import-outside-toplevel
     return difflib.get_close_matches(str(word), [str(c) for c in candidates if c], n=n, cutoff=0.5)
 
 
@@ -244,6 +240,7 @@ def not_found_message(kind, value, candidates):
 
 
 def parse_time(value):
+    from datetime import datetime, timezone  # pylint: disable=import-outside-toplevel
     value = value.strip()
     if value.endswith('Z'):
         value = value[:-1] + '+00:00'
@@ -316,7 +313,7 @@ def secret_hash(value):
 
 def cache_dir():
     base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
-    return os.path.join(base, 'ooo.cloud')
+    return os.path.join(base, 'ooo.cloud', 'openstack')
 
 
 # ---------------------------------------------------------------------------
@@ -335,6 +332,7 @@ class HttpTransport:
         self._key = key
 
     def _context(self):
+        import ssl  # pylint: disable=import-outside-toplevel
         if self._ctx is None:
             if self._verify:
                 ctx = ssl.create_default_context(cafile=self._cafile)
@@ -420,6 +418,7 @@ class OpenStackClient:
         self.token = None
         self.catalog = None
         self.token_data = {}
+        self.from_cache = False
         self.requests = []
         self._endpoints = {}
 
@@ -529,6 +528,7 @@ class OpenStackClient:
         if data.get('expires', 0) - CACHE_MARGIN <= time.time():
             return False
         self.token = data['token']
+        self.from_cache = True
         self.catalog = data.get('catalog') or []
         self.token_data = data.get('info') or {}
         return True
@@ -539,7 +539,9 @@ class OpenStackClient:
         d = cache_dir()
         try:
             os.makedirs(d, mode=0o700, exist_ok=True)
-            os.chmod(d, 0o700)
+            if stat.S_IMODE(os.stat(d).st_mode) != 0o700:
+                os.chmod(d, 0o700)
+            import tempfile  # pylint: disable=import-outside-toplevel
             fd, tmp = tempfile.mkstemp(dir=d, prefix='.tok')
             with os.fdopen(fd, 'w', encoding='utf-8') as f:
                 os.fchmod(f.fileno(), 0o600)
@@ -574,6 +576,7 @@ class OpenStackClient:
                                  status=status)
         token = json.loads(data.decode('utf-8'))['token']
         self.token = rheaders.get('x-subject-token')
+        self.from_cache = False
         self.catalog = token.get('catalog') or []
         self.token_data = {
             'user_id': (token.get('user') or {}).get('id'),
@@ -606,7 +609,15 @@ class OpenStackClient:
             url = self.auth_url
         else:
             self.authenticate()
-            url = self._from_catalog(service)
+            try:
+                url = self._from_catalog(service)
+            except OpenStackError:
+                if not self.from_cache:
+                    raise
+                # the cached catalog may predate the service: refresh it once
+                self.drop_cache()
+                self.authenticate(force=True)
+                url = self._from_catalog(service)
         url = url.rstrip('/')
         version = SERVICE_VERSIONS.get(service, '')
         if service == 'identity':
@@ -651,7 +662,8 @@ class OpenStackClient:
             raise OpenStackError('internal error: %s %s attempted in check mode' % (method, path))
         query = ''
         if params:
-            query = urllib.parse.urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True)
+            query = urllib.parse.urlencode([(k, str(v).lower() if isinstance(v, bool) else v)
+                                            for k, v in params.items() if v is not None], doseq=True)
         self.authenticate()
         hdrs = {'Accept': 'application/json', 'User-Agent': USER_AGENT}
         if service == 'compute':
@@ -671,10 +683,7 @@ class OpenStackClient:
             if query:
                 url += ('&' if '?' in url else '?') + query
             hdrs['X-Auth-Token'] = self.token
-            try:
-                status, rheaders, rdata = self.transport(method, url, hdrs, data)
-            except (OSError, http.client.HTTPException) as e:
-                raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
+            status, rheaders, rdata = self._send(service, method, url, hdrs, data)
             self.requests.append((method, url))
             if status == 401 and attempt == 1:
                 self.drop_cache()
@@ -700,6 +709,18 @@ class OpenStackClient:
             except ValueError:
                 result = None
         return status, rheaders, result
+
+    def _send(self, service, method, url, headers, data):
+        """One HTTP exchange; reads (GET/HEAD) are retried on connection errors (a restarting API)."""
+        attempts = 3 if method in ('GET', 'HEAD') else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self.transport(method, url, headers, data)
+            except (OSError, http.client.HTTPException) as e:
+                if attempt == attempts:
+                    raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
+                time.sleep(attempt)
+        raise OpenStackError('unreachable')  # pragma: no cover
 
     def get(self, service, path, params=None):
         """GET returning the JSON body, or None on 404."""
@@ -742,6 +763,7 @@ class OpenStackClient:
 
 
 def b64(text):
+    import base64  # pylint: disable=import-outside-toplevel
     if isinstance(text, str):
         text = text.encode('utf-8')
     return base64.b64encode(text).decode('ascii')

@@ -26,6 +26,7 @@ returns ``changed``, ``diff`` and the resource.
 from __future__ import annotations
 
 import json
+import re
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -139,12 +140,12 @@ class OpenStackModule:
         found = None
         if is_id(value) or kind == 'domain':
             found = self._get_by_id(k, value)
-            if found is not None and any(found.get(f) != v for f, v in filters.items()):
+            if found is not None and any(str(found.get(f)).lower() != str(v).lower() for f, v in filters.items()):
                 found = None
         if found is None:
             if k.get('name_filter', True):
                 params = dict(k.get('list_params') or {}, **filters)
-                params['name'] = '^%s$' % value if k.get('regex_name') else value
+                params['name'] = '^%s$' % re.sub(r'([.^$*+?{}\[\]\\|()])', r'\\\1', value) if k.get('regex_name') else value
                 items = self.client.list(k['service'], k.get('list_path', k['path']), k['plural'], params)
             else:
                 items = self.list_all(kind, filters)
@@ -156,7 +157,7 @@ class OpenStackModule:
                 found = matches[0]
         if found is None and not is_id(value) and kind != 'domain' and k.get('name_filter', True):
             found = self._get_by_id(k, value)  # ids that are not UUIDs (Nova flavors, Keystone)
-            if found is not None and any(found.get(f) != v for f, v in filters.items()):
+            if found is not None and any(str(found.get(f)).lower() != str(v).lower() for f, v in filters.items()):
                 found = None
         if found is None and required:
             names = [i.get('name') for i in self.list_all(kind, filters)]
@@ -175,6 +176,12 @@ class OpenStackModule:
         k = KINDS[kind]
         params = dict(k.get('list_params') or {}, **(filters or {}))
         return self.client.list(k['service'], k.get('list_path', k['path']), k['plural'], params)
+
+    def resolve_domain(self, value):
+        """Id of a domain; the id ``default`` is taken as it is (no lookup)."""
+        if value == 'default':
+            return value
+        return self.find_id('domain', value)
 
     def find_id(self, kind, value, filters=None, label=None):
         obj = self.find_one(kind, value, filters=filters, label=label)
@@ -296,3 +303,30 @@ class ResourceModule(OpenStackModule):
         fields = set(desired) | {'name'}
         fields |= {f for f in self.fields.values() if f in (current or {})}
         return fields
+
+
+class InfoModule(OpenStackModule):
+    """List resources of ``kind`` under ``plural``, by name or id and filters."""
+
+    kind = 'project'
+    plural = 'projects'
+    argument_spec = dict(
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def extra_filters(self):
+        return {}
+
+    def view(self, obj):
+        return obj
+
+    def run(self):
+        filters = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in (self.params.get('filters') or {}).items()}
+        filters.update(self.extra_filters())
+        if self.params.get('name'):
+            obj = self.find_one(self.kind, self.params['name'], filters=filters, required=False)
+            items = [obj] if obj else []
+        else:
+            items = self.list_all(self.kind, filters)
+        self.results[self.plural] = [self.view(i) for i in items]

@@ -19,11 +19,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - ooo.cloud.openstack.attributes
 options:
   addresses:
     description:

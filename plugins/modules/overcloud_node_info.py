@@ -13,11 +13,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - ooo.cloud.openstack.info_attributes
 options:
   name:
     description:

@@ -11,7 +11,7 @@ short_description: Manage a Keystone project
 description:
   - Create, update or delete a Keystone (identity v3) project, idempotently.
   - Supports check mode and diff mode.
-author: ooo.cloud developers
+author: ooo.cloud developers (@ooo-cloud)
 options:
   description:
     description:
@@ -96,7 +96,7 @@ class ProjectModule(ResourceModule):
     updatable = ('description', 'enabled')
 
     def find(self):
-        self.domain_id = self.find_id('domain', self.params['domain'])
+        self.domain_id = self.resolve_domain(self.params['domain'])
         return self.find_one('project', self.params['name'], filters={'domain_id': self.domain_id}, required=False)
 
     def desired(self):

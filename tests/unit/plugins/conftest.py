@@ -39,34 +39,105 @@ CATALOG = [
 
 # (host, collection) -> (singular key or None, plural key, defaults)
 COLLECTIONS = {
-    ('keystone', '/v3/domains'): ('domain', 'domains', {'enabled': True}),
-    ('keystone', '/v3/projects'): ('project', 'projects', {'enabled': True, 'description': '', 'domain_id': 'default'}),
-    ('keystone', '/v3/users'): ('user', 'users', {'enabled': True, 'domain_id': 'default'}),
-    ('keystone', '/v3/groups'): ('group', 'groups', {'domain_id': 'default'}),
-    ('keystone', '/v3/roles'): ('role', 'roles', {}),
-    ('nova', '/v2.1/flavors'): ('flavor', 'flavors', {'disk': 0, 'OS-FLV-EXT-DATA:ephemeral': 0, 'swap': 0,
-                                                       'os-flavor-access:is_public': True, 'description': None,
-                                                       'extra_specs': {}}),
-    ('nova', '/v2.1/servers'): ('server', 'servers', {'status': 'ACTIVE', 'metadata': {}, 'security_groups': [],
-                                                       'key_name': None, 'OS-EXT-AZ:availability_zone': 'nova'}),
-    ('neutron', '/v2.0/networks'): ('network', 'networks', {'shared': False, 'router:external': False, 'mtu': 1450,
-                                                             'port_security_enabled': True, 'admin_state_up': True,
-                                                             'status': 'ACTIVE', 'subnets': [], 'description': '',
-                                                             'provider:network_type': 'geneve',
-                                                             'provider:physical_network': None,
-                                                             'provider:segmentation_id': 7}),
-    ('neutron', '/v2.0/subnets'): ('subnet', 'subnets', {'enable_dhcp': True, 'ip_version': 4, 'dns_nameservers': [],
-                                                          'host_routes': [], 'description': ''}),
-    ('neutron', '/v2.0/routers'): ('router', 'routers', {'admin_state_up': True, 'external_gateway_info': None,
-                                                          'status': 'ACTIVE', 'description': ''}),
-    ('neutron', '/v2.0/ports'): ('port', 'ports', {'fixed_ips': []}),
-    ('neutron', '/v2.0/security-groups'): ('security_group', 'security_groups', {'description': ''}),
-    ('neutron', '/v2.0/security-group-rules'): ('security_group_rule', 'security_group_rules', {}),
-    ('neutron', '/v2.0/floatingips'): ('floatingip', 'floatingips', {'port_id': None, 'fixed_ip_address': None,
-                                                                      'status': 'DOWN', 'description': ''}),
-    ('glance', '/v2/images'): (None, 'images', {'status': 'queued', 'visibility': 'shared', 'min_disk': 0, 'min_ram': 0,
-                                                 'protected': False, 'tags': [], 'checksum': None,
-                                                 'os_hash_value': None, 'os_hash_algo': None, 'size': None}),
+    ('keystone', '/v3/domains'): (
+        'domain', 'domains', {
+            'enabled': True,
+        }),
+    ('keystone', '/v3/projects'): (
+        'project', 'projects', {
+            'enabled': True,
+            'description': '',
+            'domain_id': 'default',
+        }),
+    ('keystone', '/v3/users'): (
+        'user', 'users', {
+            'enabled': True,
+            'domain_id': 'default',
+        }),
+    ('keystone', '/v3/groups'): (
+        'group', 'groups', {
+            'domain_id': 'default',
+        }),
+    ('keystone', '/v3/roles'): (
+        'role', 'roles', {
+        }),
+    ('nova', '/v2.1/flavors'): (
+        'flavor', 'flavors', {
+            'disk': 0,
+            'OS-FLV-EXT-DATA:ephemeral': 0,
+            'swap': 0,
+            'os-flavor-access:is_public': True,
+            'description': None,
+            'extra_specs': {},
+        }),
+    ('nova', '/v2.1/servers'): (
+        'server', 'servers', {
+            'status': 'ACTIVE',
+            'metadata': {},
+            'security_groups': [],
+            'key_name': None,
+            'OS-EXT-AZ:availability_zone': 'nova',
+        }),
+    ('neutron', '/v2.0/networks'): (
+        'network', 'networks', {
+            'shared': False,
+            'router:external': False,
+            'mtu': 1450,
+            'port_security_enabled': True,
+            'admin_state_up': True,
+            'status': 'ACTIVE',
+            'subnets': [],
+            'description': '',
+            'provider:network_type': 'geneve',
+            'provider:physical_network': None,
+            'provider:segmentation_id': 7,
+        }),
+    ('neutron', '/v2.0/subnets'): (
+        'subnet', 'subnets', {
+            'enable_dhcp': True,
+            'ip_version': 4,
+            'dns_nameservers': [],
+            'host_routes': [],
+            'description': '',
+        }),
+    ('neutron', '/v2.0/routers'): (
+        'router', 'routers', {
+            'admin_state_up': True,
+            'external_gateway_info': None,
+            'status': 'ACTIVE',
+            'description': '',
+        }),
+    ('neutron', '/v2.0/ports'): (
+        'port', 'ports', {
+            'fixed_ips': [],
+        }),
+    ('neutron', '/v2.0/security-groups'): (
+        'security_group', 'security_groups', {
+            'description': '',
+        }),
+    ('neutron', '/v2.0/security-group-rules'): (
+        'security_group_rule', 'security_group_rules', {
+        }),
+    ('neutron', '/v2.0/floatingips'): (
+        'floatingip', 'floatingips', {
+            'port_id': None,
+            'fixed_ip_address': None,
+            'status': 'DOWN',
+            'description': '',
+        }),
+    ('glance', '/v2/images'): (
+        None, 'images', {
+            'status': 'queued',
+            'visibility': 'shared',
+            'min_disk': 0,
+            'min_ram': 0,
+            'protected': False,
+            'tags': [],
+            'checksum': None,
+            'os_hash_value': None,
+            'os_hash_algo': None,
+            'size': None,
+        }),
 }
 
 
@@ -96,7 +167,7 @@ class FakeCloud:
         return list(self.store[(host, coll)].values())
 
     def writes(self):
-        return [(m, p) for m, p, _ in self.calls if m not in ('GET', 'HEAD') and not p.endswith('/auth/tokens')]
+        return [(c[0], c[1]) for c in self.calls if c[0] not in ('GET', 'HEAD') and not c[1].endswith('/auth/tokens')]
 
     def route(self, method, pattern, fn):
         """Custom handler: fn(match, body, query) -> (status, body)."""

@@ -96,7 +96,7 @@ def test_allocation_is_deterministic_and_takes_the_lowest_free_pool_addresses():
 
 
 def test_an_added_node_never_moves_an_existing_address():
-    before, _ = plan.allocate(GOOD, ROLES)
+    before = plan.allocate(GOOD, ROLES)[0]
     grown = dict(ROLES, **{"overcloud-compute-00": ["ctlplane", "internal_api"]})  # sorts before the others
     after, errors = plan.allocate(GOOD, grown, existing=before)
     assert errors == []
@@ -114,11 +114,11 @@ def test_explicit_addresses_are_kept_and_skipped_by_the_allocator():
 
 def test_a_pool_too_small_for_the_nodes_is_named():
     small = with_network("ctlplane", allocation_pools=[{"start": "10.213.0.100", "end": "10.213.0.101"}])
-    _, errors = plan.allocate(small, ROLES)
+    _addresses, errors = plan.allocate(small, ROLES)
     assert errors == ["network 'ctlplane': allocation_pools: 2 addresses are too few for 3 more nodes "
                       "(first without one: node 'overcloud-controller-0'); widen the pools"]
 
 
 def test_an_unknown_network_is_named():
-    _, errors = plan.allocate(GOOD, {"overcloud-compute-0": ["storage"]})
+    _addresses, errors = plan.allocate(GOOD, {"overcloud-compute-0": ["storage"]})
     assert errors == ["node 'overcloud-compute-0': networks: unknown network 'storage'"]

@@ -1,0 +1,88 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: flavor_info
+short_description: List Nova flavors
+description:
+  - List Nova flavors (with their extra specs), all of them or one by name or id, optionally filtered.
+author: ooo.cloud developers (@ooo-cloud)
+options:
+  filters:
+    description:
+      - "Query parameters of the API list call, for example C({minRam: 1024})."
+    type: dict
+  name:
+    description:
+      - Name or id of the flavor to return; an empty list when there is none.
+    type: str
+    aliases: [id]
+extends_documentation_fragment:
+  - ooo.cloud.openstack
+  - ooo.cloud.openstack.info_attributes
+'''
+
+EXAMPLES = r'''
+- name: All flavors
+  ooo.cloud.flavor_info:
+    cloud: undercloud
+  register: result
+
+- name: One flavor by name
+  ooo.cloud.flavor_info:
+    cloud: undercloud
+    name: demo
+'''
+
+RETURN = r'''
+flavors:
+  description: The flavors found, as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Flavor id.
+      type: str
+    name:
+      description: Name.
+      type: str
+    vcpus:
+      description: Virtual CPUs.
+      type: int
+    ram:
+      description: Memory in MiB.
+      type: int
+    disk:
+      description: Root disk in GiB.
+      type: int
+    extra_specs:
+      description: Extra specs.
+      type: dict
+'''
+
+from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule
+
+
+class FlavorInfoModule(InfoModule):
+    kind = 'flavor'
+    plural = 'flavors'
+    argument_spec = dict(
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def view(self, obj):
+        return {k: v for k, v in obj.items() if k != 'links'}
+
+
+def main():
+    FlavorInfoModule()()
+
+
+if __name__ == '__main__':
+    main()

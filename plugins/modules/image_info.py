@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: image_info
+short_description: List Glance images
+description:
+  - List Glance images, all of them or one by name or id, optionally filtered.
+author: ooo.cloud developers (@ooo-cloud)
+options:
+  filters:
+    description:
+      - "Query parameters of the API list call, for example C({visibility: public})."
+    type: dict
+  name:
+    description:
+      - Name or id of the image to return; an empty list when there is none.
+    type: str
+    aliases: [id]
+extends_documentation_fragment:
+  - ooo.cloud.openstack
+  - ooo.cloud.openstack.info_attributes
+'''
+
+EXAMPLES = r'''
+- name: All images
+  ooo.cloud.image_info:
+    cloud: undercloud
+  register: result
+
+- name: One image by name
+  ooo.cloud.image_info:
+    cloud: undercloud
+    name: demo
+'''
+
+RETURN = r'''
+images:
+  description: The images found, as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Image id.
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: Status.
+      type: str
+    os_hash_value:
+      description: Secure hash of the data.
+      type: str
+    checksum:
+      description: MD5 of the data.
+      type: str
+'''
+
+from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule
+
+
+class ImageInfoModule(InfoModule):
+    kind = 'image'
+    plural = 'images'
+    argument_spec = dict(
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def view(self, obj):
+        return obj
+
+
+def main():
+    ImageInfoModule()()
+
+
+if __name__ == '__main__':
+    main()

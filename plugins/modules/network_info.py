@@ -1,0 +1,83 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: network_info
+short_description: List Neutron networks
+description:
+  - List Neutron networks, all of them or one by name or id, optionally filtered.
+author: ooo.cloud developers (@ooo-cloud)
+options:
+  filters:
+    description:
+      - "Query parameters of the API list call, for example C({router:external: true})."
+    type: dict
+  name:
+    description:
+      - Name or id of the network to return; an empty list when there is none.
+    type: str
+    aliases: [id]
+extends_documentation_fragment:
+  - ooo.cloud.openstack
+  - ooo.cloud.openstack.info_attributes
+'''
+
+EXAMPLES = r'''
+- name: All networks
+  ooo.cloud.network_info:
+    cloud: undercloud
+  register: result
+
+- name: One network by name
+  ooo.cloud.network_info:
+    cloud: undercloud
+    name: demo
+'''
+
+RETURN = r'''
+networks:
+  description: The networks found, as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Network id.
+      type: str
+    name:
+      description: Name.
+      type: str
+    subnets:
+      description: Subnet ids.
+      type: list
+      elements: str
+    router:external:
+      description: Whether external.
+      type: bool
+'''
+
+from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule
+
+
+class NetworkInfoModule(InfoModule):
+    kind = 'network'
+    plural = 'networks'
+    argument_spec = dict(
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def view(self, obj):
+        return obj
+
+
+def main():
+    NetworkInfoModule()()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,92 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: project_info
+short_description: List Keystone projects
+description:
+  - List Keystone projects, all of them or one by name or id, optionally filtered.
+author: ooo.cloud developers (@ooo-cloud)
+options:
+  domain:
+    description:
+      - Name or id of the domain the projects are in.
+    type: str
+  filters:
+    description:
+      - "Query parameters of the API list call, for example C({enabled: true})."
+    type: dict
+  name:
+    description:
+      - Name or id of the project to return; an empty list when there is none.
+    type: str
+    aliases: [id]
+extends_documentation_fragment:
+  - ooo.cloud.openstack
+  - ooo.cloud.openstack.info_attributes
+'''
+
+EXAMPLES = r'''
+- name: All projects
+  ooo.cloud.project_info:
+    cloud: undercloud
+  register: result
+
+- name: One project by name
+  ooo.cloud.project_info:
+    cloud: undercloud
+    name: demo
+'''
+
+RETURN = r'''
+projects:
+  description: The projects found, as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Project id.
+      type: str
+    name:
+      description: Name.
+      type: str
+    domain_id:
+      description: Domain id.
+      type: str
+    enabled:
+      description: Whether it is enabled.
+      type: bool
+'''
+
+from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule
+
+
+class ProjectInfoModule(InfoModule):
+    kind = 'project'
+    plural = 'projects'
+    argument_spec = dict(
+        domain=dict(type='str'),
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def extra_filters(self):
+        if self.params['domain']:
+            return {'domain_id': self.resolve_domain(self.params['domain'])}
+        return {}
+
+    def view(self, obj):
+        return {k: v for k, v in obj.items() if k != 'links'}
+
+
+def main():
+    ProjectInfoModule()()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,91 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: server_info
+short_description: List Nova servers
+description:
+  - List Nova servers (detailed), all of them or one by name or id, optionally filtered.
+author: ooo.cloud developers (@ooo-cloud)
+options:
+  all_projects:
+    description:
+      - List the servers of all projects (admin only).
+    type: bool
+    default: false
+  filters:
+    description:
+      - "Query parameters of the API list call, for example C({status: ACTIVE})."
+    type: dict
+  name:
+    description:
+      - Name or id of the server to return; an empty list when there is none.
+    type: str
+    aliases: [id]
+extends_documentation_fragment:
+  - ooo.cloud.openstack
+  - ooo.cloud.openstack.info_attributes
+'''
+
+EXAMPLES = r'''
+- name: All servers
+  ooo.cloud.server_info:
+    cloud: undercloud
+  register: result
+
+- name: One server by name
+  ooo.cloud.server_info:
+    cloud: undercloud
+    name: demo
+'''
+
+RETURN = r'''
+servers:
+  description: The servers found, as the API returns them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Server id.
+      type: str
+    name:
+      description: Name.
+      type: str
+    status:
+      description: Status.
+      type: str
+    addresses:
+      description: Addresses by network name.
+      type: dict
+'''
+
+from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule
+
+
+class ServerInfoModule(InfoModule):
+    kind = 'server'
+    plural = 'servers'
+    argument_spec = dict(
+        all_projects=dict(type='bool', default=False),
+        filters=dict(type='dict'),
+        name=dict(type='str', aliases=['id']),
+    )
+
+    def extra_filters(self):
+        return {'all_tenants': 1} if self.params['all_projects'] else {}
+
+    def view(self, obj):
+        return {k: v for k, v in obj.items() if k != 'links'}
+
+
+def main():
+    ServerInfoModule()()
+
+
+if __name__ == '__main__':
+    main()
