@@ -54,6 +54,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
 )
 from ansible_collections.ooo.cloud.plugins.module_utils.overcloud import TAG, nodes_from_ports
 
+
 class InventoryModule(BaseInventoryPlugin, Constructable):
     NAME = 'ooo.cloud.overcloud'
 

@@ -103,11 +103,11 @@ def test_a_server_boots_gets_dhcp_and_reads_metadata(conn, unique, tenant_networ
         server = conn.compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=300)
         assert server.status == "ACTIVE"
         address = server.addresses[tenant_network["network"].name][0]["addr"]
-        console = wait_until(
-            "the guest to print its metadata",
-            lambda: (lambda log: log if "ooo-guest: uuid" in log else None)(
-                conn.compute.get_server_console_output(server)["output"]),
-            timeout=240, interval=5)
+
+        def console_with_metadata():
+            log = conn.compute.get_server_console_output(server)["output"]
+            return log if "ooo-guest: uuid" in log else None
+        console = wait_until("the guest to print its metadata", console_with_metadata, timeout=240, interval=5)
         lease = re.search(r"ooo-guest: dhcp lease (\S+)", console)
         assert lease and lease.group(1) == address, console[-2000:]
         assert re.search(r"ooo-guest: instance-id i-[0-9a-f]{8}", console), console[-2000:]

@@ -18,10 +18,14 @@ SERVICES = {
     "nova-scheduler": [],
     "nova-compute": [],
     "libvirtd": [],
-    "openvswitch-switch": [],
-    "ovn-central": [6641, 6642],
-    "ovn-host": [],
+    "ovsdb-server": [],
+    "ovs-vswitchd": [],
+    "ovn-northd": [],
+    "ovn-ovsdb-server-nb": [6641],
+    "ovn-ovsdb-server-sb": [6642],
+    "ovn-controller": [],
     "neutron-api": [9696],
+    "neutron-rpc-server": [],
     "neutron-ovn-metadata-agent": [],
 }
 
@@ -44,9 +48,10 @@ def test_service_is_running_and_enabled(host, unit):
 
 
 @pytest.mark.parametrize("unit, port", [(u, p) for u, ports in sorted(SERVICES.items()) for p in ports])
-def test_service_listens(host, unit, port):
-    listening = host.check_output("ss -Htln 'sport = :%d'" % port)
-    assert listening, "%s: nothing listens on port %d" % (unit, port)
+def test_service_listens_on_the_ctlplane_address_only(host, unit, port):
+    listening = host.check_output("ss -Htln 'sport = :%d'" % port).split("\n")
+    addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening if line.strip()}
+    assert addresses == {"10.213.0.10"}, "%s: port %d listens on %s" % (unit, port, addresses or "nothing")
 
 
 @pytest.mark.parametrize("path, group", sorted(SECRET_FILES.items()))
