@@ -173,7 +173,8 @@ class ServerModule(ResourceModule):
 
     def find(self):
         current = self.find_one('server', self.params['name'], filters={'project_id': None}, required=False)
-        if current is None:
+        if current is None or current.get('status') == 'DELETED':
+            # Nova lists a deleted server for a moment before it is gone: it is absent already.
             return None
         if current.get('status') == 'ERROR' and self.params['state'] == 'present':
             self.fail("server '%s' (%s) is in ERROR: %s" % (current['name'], current['id'], fault(current)))
