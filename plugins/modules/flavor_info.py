@@ -71,10 +71,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoM
 class FlavorInfoModule(InfoModule):
     kind = 'flavor'
     plural = 'flavors'
-    argument_spec = dict(
-        filters=dict(type='dict'),
-        name=dict(type='str', aliases=['id']),
-    )
 
     def view(self, obj):
         return {k: v for k, v in obj.items() if k != 'links'}

@@ -68,13 +68,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoM
 class ImageInfoModule(InfoModule):
     kind = 'image'
     plural = 'images'
-    argument_spec = dict(
-        filters=dict(type='dict'),
-        name=dict(type='str', aliases=['id']),
-    )
-
-    def view(self, obj):
-        return obj
 
 
 def main():

@@ -66,13 +66,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoM
 class NetworkInfoModule(InfoModule):
     kind = 'network'
     plural = 'networks'
-    argument_spec = dict(
-        filters=dict(type='dict'),
-        name=dict(type='str', aliases=['id']),
-    )
-
-    def view(self, obj):
-        return obj
 
 
 def main():

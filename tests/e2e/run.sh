@@ -71,4 +71,7 @@ if [ -f tests/integration/modules.yml ]; then
   stage "modules: integration tests against the undercloud"
   "${PLAYBOOK[@]}" tests/integration/modules.yml
 fi
+stage "memory per node after the deploy"
+podman stats --no-stream --format '{{.Name}} {{.MemUsage}}' | sort
+
 stage "passed"
