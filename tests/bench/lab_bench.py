@@ -30,7 +30,8 @@ def podman(*args):
 
 def node_memory():
     """Memory each node's cgroup uses (what `podman stats` reports), in MiB."""
-    out = podman("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", "--filter", "label=ooo.lab")
+    names = podman("ps", "--filter", "label=ooo.lab", "--format", "{{.Names}}").split()
+    out = podman("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}", *names)
     usage = {}
     for line in out.splitlines():
         name, used = line.split()[0], line.split()[1]
