@@ -19,7 +19,7 @@ export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help deploy test lint sanity unit e2e lab-up lab-down lab-status lab-validate test-lab \
-        deps venv collection clean bench
+        deps venv collection clean bench bench-modules
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -93,8 +93,11 @@ test-lab: deps venv collection ## Only the lab: bring it up, prepare the nodes, 
 	if [ $$started = 1 ]; then $(LAB) down; fi; \
 	exit $$status
 
-bench: deps venv collection ## Benchmarks; figures go into README.md
+bench: deps venv collection ## Benchmarks (the lab; then, on a deployed undercloud, the modules); figures go into README.md
 	$(PY) tests/bench/lab_bench.py
+
+bench-modules: venv collection ## ooo.cloud against openstack.cloud modules on the deployed undercloud
+	$(PY) tests/bench/modules_bench.py
 
 clean: lab-down ## Remove the lab and every build artefact (keeps the download caches)
 	rm -rf $(BUILD) $(VENV) .cache .pytest_cache

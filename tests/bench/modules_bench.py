@@ -1,0 +1,54 @@
+"""Module benchmark: the same workload with ooo.cloud and openstack.cloud, alternating.
+
+Needs a deployed undercloud (`make deploy`). Runs tests/bench/modules.yml: create with each
+collection, then no-op re-runs alternating ooo, osc, ooo, osc, then deletes everything.
+Prints a Markdown table for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOK = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "lab"),
+            str(ROOT / "tests" / "bench" / "modules.yml")]
+TASKS = 20 + 20 + 20 + 10 + 5
+
+
+def run(impl, state="present"):
+    started = time.monotonic()
+    # A quiet callback in place of ansible.cfg's task profiler, so neither side pays for it.
+    proc = subprocess.run(PLAYBOOK + ["-e", "bench_impl=%s" % impl, "-e", "bench_state=%s" % state],
+                          capture_output=True, text=True, cwd=ROOT, check=False,
+                          env=dict(os.environ, ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.junit", JUNIT_OUTPUT_DIR="/tmp/ooo-bench-junit"))
+    elapsed = time.monotonic() - started
+    recap = re.search(r"localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", proc.stdout)
+    if proc.returncode != 0 or recap is None:
+        raise SystemExit("%s %s failed:\n%s" % (impl, state, proc.stdout[-3000:]))
+    return elapsed, int(recap.group(1))
+
+
+def main():
+    rows = {}
+    for impl in ("ooo", "osc"):
+        rows[(impl, "create")] = [run(impl)]
+    for _round in range(2):
+        for impl in ("ooo", "osc"):
+            rows.setdefault((impl, "no-op"), []).append(run(impl))
+    for impl in ("ooo", "osc"):
+        run(impl, "absent")
+    print("| run | ooo.cloud | openstack.cloud | ratio |\n|---|---|---|---|")
+    for kind in ("create", "no-op"):
+        ooo = min(t for t, _ in rows[("ooo", kind)])
+        osc = min(t for t, _ in rows[("osc", kind)])
+        changed = [c for impl in ("ooo", "osc") for _, c in rows[(impl, kind)]]
+        print("| %s (%d module calls; tasks changed %s) | %.1f s (%.2f s a call) | %.1f s (%.2f s a call) | %.1fx |"
+              % (kind, TASKS, "/".join(map(str, changed)), ooo, ooo / TASKS, osc, osc / TASKS, osc / ooo))
+
+
+if __name__ == "__main__":
+    main()
