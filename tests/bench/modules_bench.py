@@ -43,9 +43,9 @@ def main():
         run(impl, "absent")
     print("| run | ooo.cloud | openstack.cloud | ratio |\n|---|---|---|---|")
     for kind in ("create", "no-op"):
-        ooo = min(t for t, _ in rows[("ooo", kind)])
-        osc = min(t for t, _ in rows[("osc", kind)])
-        changed = [c for impl in ("ooo", "osc") for _, c in rows[(impl, kind)]]
+        ooo = min(seconds for seconds, _changed in rows[("ooo", kind)])
+        osc = min(seconds for seconds, _changed in rows[("osc", kind)])
+        changed = [count for impl in ("ooo", "osc") for _seconds, count in rows[(impl, kind)]]
         print("| %s (%d module calls; tasks changed %s) | %.1f s (%.2f s a call) | %.1f s (%.2f s a call) | %.1fx |"
               % (kind, TASKS, "/".join(map(str, changed)), ooo, ooo / TASKS, osc, osc / TASKS, osc / ooo))
 
