@@ -19,12 +19,12 @@ export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help deploy test lint sanity unit e2e lab-up lab-down lab-status lab-validate test-lab \
-        deps venv collection clean bench bench-modules
+        deps venv collection clean bench bench-modules scale-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-deploy: lab-up ## Create the lab if needed and deploy on it (idempotent)
+deploy: lab-up ## Create the lab if needed; deploy the undercloud, the overcloud and a demo tenant (idempotent)
 	$(PLAYBOOK) playbooks/deploy.yml
 
 test: lint sanity unit e2e ## Lint, sanity, unit tests and the end-to-end tests on the lab
@@ -76,6 +76,9 @@ lab-up: deps venv collection ## Build the node image if needed and start the lab
 
 lab-down: ## Remove the lab's nodes, networks and proxy (quiet when none)
 	@if [ -x $(PY) ]; then $(LAB) down; else python3 lab/lab.py -i $(INVENTORY) down; fi
+
+scale-down: venv collection ## Remove computes from the overcloud: make scale-down NODES=overcloud-compute-1
+	$(PLAYBOOK) playbooks/overcloud_scale_down.yml -e ooo_scale_down_nodes=$(NODES)
 
 lab-status: ## Show the lab's nodes
 	@$(LAB) status

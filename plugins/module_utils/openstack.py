@@ -17,12 +17,21 @@ Keystone on every task is what makes openstack.cloud slow. This client
   adds the API version the endpoint lacks;
 * sends JSON requests over keep-alive connections and turns HTTP errors into
   messages that name the service, method, path, status and the API's text.
+
+A task runs in a fresh Python process and every module_utils file is compiled
+there from source, so what a no-op task imports and compiles is most of what
+it costs. The token cache is also found by a key over the module's connection
+options, the ``OS_*`` environment and the identity (path, inode, size, times)
+of clouds.yaml and secure.yaml: while the token is valid, no YAML is parsed
+(the cache holds the connection settings without their secrets, which are read
+from clouds.yaml again only when a new token is needed). HTTP is spoken by the
+small client below rather than http.client, which imports the email package
+and ssl on every import; ssl is imported only for https endpoints.
 """
 
 from __future__ import annotations
 
-import hashlib
-import http.client
+import hashlib  # ansible.module_utils.basic imports it anyway
 import json
 import os
 import re
@@ -31,8 +40,8 @@ import stat
 import time
 import urllib.parse
 
-# difflib, ssl, tempfile, datetime and yaml are imported where they are needed:
-# a no-op task should pay for as few imports as possible.
+# difflib, ssl, tempfile, datetime, http.client (error messages only) and yaml are
+# imported where they are needed: a no-op task should pay for as few imports as possible.
 
 COMPUTE_MICROVERSION = '2.79'
 CACHE_MARGIN = 60
@@ -59,6 +68,14 @@ _VERSION_RE = re.compile(r'/v\d+(\.\d+)?(/[^/]*)?$')
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 SECRET_AUTH_KEYS = ('password', 'application_credential_secret', 'token', 'secret')
+SECRET_ENV = ('OS_PASSWORD', 'OS_TOKEN', 'OS_APPLICATION_CREDENTIAL_SECRET')
+# The module options that select the cloud and how to reach it.
+CONNECTION_OPTIONS = ('api_timeout', 'auth', 'auth_type', 'ca_cert', 'client_cert', 'client_key', 'cloud', 'interface',
+                      'region_name', 'validate_certs')
+# The settings of a resolved config the client uses, kept (without secrets) in the token cache.
+CLIENT_SETTINGS = ('api_timeout', 'cacert', 'cert', 'cloud_name', 'interface', 'key', 'region_name', 'verify')
+CLOUDS_FILES = ('clouds.yaml', 'clouds.yml')
+SECURE_FILES = ('secure.yaml', 'secure.yml')
 
 
 def openstack_argument_spec():
@@ -116,9 +133,10 @@ class ConfigError(OpenStackError):
 # ---------------------------------------------------------------------------
 # configuration
 
-def _config_dirs():
+def _config_dirs(environ=None):
+    environ = os.environ if environ is None else environ
     home = os.path.expanduser('~')
-    xdg = os.environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
+    xdg = environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
     return [os.getcwd(), os.path.join(xdg, 'openstack'), '/etc/openstack']
 
 
@@ -132,11 +150,12 @@ def _load_yaml(path):
         return yaml.load(f, Loader=loader) or {}  # nosec - safe loader
 
 
-def _find_file(env_var, names):
-    path = os.environ.get(env_var)
+def _find_file(env_var, names, environ=None):
+    environ = os.environ if environ is None else environ
+    path = environ.get(env_var)
     if path:
         return path if os.path.isfile(path) else None
-    for d in _config_dirs():
+    for d in _config_dirs(environ):
         for name in names:
             candidate = os.path.join(d, name)
             if os.path.isfile(candidate):
@@ -154,14 +173,14 @@ def _merge(base, extra):
     return out
 
 
-def load_cloud(name):
+def load_cloud(name, environ=None):
     """The clouds.yaml entry ``name`` merged with its secure.yaml entry."""
-    clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', ('clouds.yaml', 'clouds.yml'))
+    clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', CLOUDS_FILES, environ)
     if not clouds_file:
         raise ConfigError("cloud '%s' requested but no clouds.yaml was found (looked in $OS_CLIENT_CONFIG_FILE, %s)"
-                          % (name, ', '.join(_config_dirs())))
+                          % (name, ', '.join(_config_dirs(environ))))
     clouds = _load_yaml(clouds_file).get('clouds') or {}
-    secure_file = _find_file('OS_CLIENT_SECURE_FILE', ('secure.yaml', 'secure.yml'))
+    secure_file = _find_file('OS_CLIENT_SECURE_FILE', SECURE_FILES, environ)
     if secure_file:
         clouds = _merge(clouds, _load_yaml(secure_file).get('clouds') or {})
     if name not in clouds:
@@ -191,9 +210,9 @@ def resolve_config(params, environ=None):
     if isinstance(cloud, dict):
         config = dict(cloud)
     elif cloud:
-        config = load_cloud(str(cloud))
+        config = load_cloud(str(cloud), environ)
     elif not params.get('auth') and environ.get('OS_CLOUD'):
-        config = load_cloud(environ['OS_CLOUD'])
+        config = load_cloud(environ['OS_CLOUD'], environ)
         cloud = environ['OS_CLOUD']
     elif not params.get('auth'):
         auth = {v: environ[k] for k, v in ENV_AUTH.items() if environ.get(k)}
@@ -307,8 +326,47 @@ def error_text(body):
     return json.dumps(data)[:1000]
 
 
+def sha256_hex(text):
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
 def secret_hash(value):
-    return hashlib.sha256(('ooo.cloud:' + str(value)).encode('utf-8')).hexdigest() if value else ''
+    return sha256_hex('ooo.cloud:' + str(value)) if value else ''
+
+
+def _hide_secrets(value):
+    if isinstance(value, dict):
+        return {k: secret_hash(v) if k in SECRET_AUTH_KEYS else _hide_secrets(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_hide_secrets(v) for v in value]
+    return value
+
+
+def _file_identity(path):
+    if not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [path]
+    return [path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def config_key(params, environ=None):
+    """A key over everything ``resolve_config`` reads, computed without reading a file.
+
+    The module's connection options and the ``OS_*`` environment (secrets hashed), and
+    which clouds.yaml and secure.yaml would be read, with their inode, size and times:
+    editing either file changes the key.
+    """
+    environ = os.environ if environ is None else environ
+    material = {
+        'options': _hide_secrets({k: params.get(k) for k in CONNECTION_OPTIONS}),
+        'environ': {k: secret_hash(v) if k in SECRET_ENV else v for k, v in environ.items() if k.startswith('OS_')},
+        'files': [_file_identity(_find_file('OS_CLIENT_CONFIG_FILE', CLOUDS_FILES, environ)),
+                  _file_identity(_find_file('OS_CLIENT_SECURE_FILE', SECURE_FILES, environ))],
+    }
+    return 'c' + sha256_hex(json.dumps(material, sort_keys=True, default=str))
 
 
 def cache_dir():
@@ -316,8 +374,186 @@ def cache_dir():
     return os.path.join(base, 'ooo.cloud', 'openstack')
 
 
+def token_cache_path(key):
+    return os.path.join(cache_dir(), 'token-%s.json' % key)
+
+
+def read_token_cache(key):
+    """The token cache entry ``key`` while its token is valid for CACHE_MARGIN more seconds, else None."""
+    try:
+        with open(token_cache_path(key), 'r', encoding='utf-8') as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not data.get('token') or data.get('expires', 0) - CACHE_MARGIN <= time.time():
+        return None
+    return data
+
+
 # ---------------------------------------------------------------------------
 # transport
+
+class RemoteDisconnected(ConnectionResetError):
+    """The server closed the connection before answering (a keep-alive connection it dropped)."""
+
+
+class ProtocolError(ConnectionError):
+    """An answer that is not HTTP/1.x, or a body cut short."""
+
+
+_BAD_PATH_RE = re.compile('[\x00-\x20\x7f]')
+_BAD_HEADER_RE = re.compile('[\r\n\x00]')
+_MAX_LINE = 65536
+
+
+class HTTPConnection:
+    """One HTTP/1.1 connection, plain or TLS, kept open while the server allows it.
+
+    All OpenStack APIs need of HTTP: a request with a bytes or file body, and a response
+    with a Content-Length, chunked or read-until-close body (``http.client`` would cost
+    every task the import of the email package and ssl).
+    """
+
+    def __init__(self, host, port, host_header, timeout, context=None):
+        self.host = host
+        self.port = port
+        self.host_header = host_header
+        self.timeout = timeout
+        self.context = context
+        self.sock = None
+        self.rfile = None
+
+    def connect(self):
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.context is not None:
+                sock = self.context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock = sock
+        self.rfile = sock.makefile('rb')
+
+    def close(self):
+        rfile, sock = self.rfile, self.sock
+        self.rfile = self.sock = None
+        for f in (rfile, sock):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+
+    def request(self, method, path, headers, body=None):
+        """Send one request; return (status, headers with lower-case names, body bytes)."""
+        if _BAD_PATH_RE.search(path):
+            raise ValueError('URL path contains control characters or spaces: %r' % path)
+        names = {k.lower() for k in headers}
+        lines = ['%s %s HTTP/1.1' % (method, path), 'Host: %s' % self.host_header]
+        if 'accept-encoding' not in names:
+            lines.append('Accept-Encoding: identity')
+        if 'content-length' not in names:
+            if body is None:
+                if method in ('POST', 'PUT', 'PATCH'):
+                    lines.append('Content-Length: 0')
+            elif isinstance(body, (bytes, bytearray)):
+                lines.append('Content-Length: %d' % len(body))
+            else:
+                here = body.tell()
+                lines.append('Content-Length: %d' % (body.seek(0, 2) - here))
+                body.seek(here)
+        for name, value in headers.items():
+            value = str(value)
+            if _BAD_HEADER_RE.search(name) or _BAD_HEADER_RE.search(value):
+                raise ValueError('invalid HTTP header %r' % name)
+            lines.append('%s: %s' % (name, value))
+        head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+        if self.sock is None:
+            self.connect()
+        if body is None:
+            self.sock.sendall(head)
+        elif isinstance(body, (bytes, bytearray)):
+            self.sock.sendall(head + body if len(body) < 65536 else head)
+            if len(body) >= 65536:
+                self.sock.sendall(body)
+        else:
+            self.sock.sendall(head)
+            while True:
+                chunk = body.read(1024 * 1024)
+                if not chunk:
+                    break
+                self.sock.sendall(chunk)
+        return self._response(method)
+
+    def _line(self):
+        line = self.rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise ProtocolError('HTTP line longer than %d bytes' % _MAX_LINE)
+        return line
+
+    def _response(self, method):
+        while True:
+            line = self._line()
+            if not line:
+                raise RemoteDisconnected('Remote end closed connection without response')
+            parts = line.decode('latin-1').split(None, 2)
+            if len(parts) < 2 or not parts[0].startswith('HTTP/') or not parts[1].isdigit():
+                raise ProtocolError('not an HTTP response: %r' % line[:100])
+            version, status = parts[0], int(parts[1])
+            headers = {}
+            last = None
+            while True:
+                line = self._line()
+                if line in (b'\r\n', b'\n', b''):
+                    break
+                text = line.decode('latin-1').rstrip('\r\n')
+                if text[:1] in (' ', '\t') and last:
+                    headers[last] += ' ' + text.strip()
+                    continue
+                name, sep, value = text.partition(':')
+                if sep:
+                    last = name.strip().lower()
+                    headers[last] = value.strip()
+            if not 100 <= status < 200:
+                break
+        connection = headers.get('connection', '').lower()
+        close = 'close' in connection or (version == 'HTTP/1.0' and 'keep-alive' not in connection)
+        if method == 'HEAD' or status in (204, 304):
+            data = b''
+        elif 'chunked' in headers.get('transfer-encoding', '').lower():
+            data = self._chunked()
+        elif headers.get('content-length', '').strip().isdigit():
+            data = self._exactly(int(headers['content-length']))
+        else:
+            data = self.rfile.read()
+            close = True
+        if close:
+            self.close()
+        return status, headers, data
+
+    def _exactly(self, size):
+        data = self.rfile.read(size)
+        if len(data) < size:
+            raise ProtocolError('connection closed after %d of %d bytes' % (len(data), size))
+        return data
+
+    def _chunked(self):
+        chunks = []
+        while True:
+            line = self._line()
+            try:
+                size = int(line.split(b';', 1)[0].strip(), 16)
+            except ValueError:
+                raise ProtocolError('bad chunk size line: %r' % line[:100])
+            if size == 0:
+                break
+            chunks.append(self._exactly(size))
+            self._exactly(2)
+        while self._line() not in (b'\r\n', b'\n', b''):
+            pass  # trailer fields
+        return b''.join(chunks)
+
 
 class HttpTransport:
     """Keep-alive HTTP(S) connections, one per scheme/host/port."""
@@ -345,44 +581,37 @@ class HttpTransport:
             self._ctx = ctx
         return self._ctx
 
-    def _conn(self, scheme, netloc, fresh=False):
-        key = (scheme, netloc)
+    def _conn(self, parts):
+        key = (parts.scheme, parts.netloc)
         conn = self._conns.get(key)
-        if conn is not None and not fresh:
-            return conn, True
-        if conn is not None:
-            conn.close()
-        if scheme == 'https':
-            conn = http.client.HTTPSConnection(netloc, timeout=self.timeout, context=self._context())
-        else:
-            conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
-        self._conns[key] = conn
-        return conn, False
+        if conn is None:
+            https = parts.scheme == 'https'
+            conn = HTTPConnection(parts.hostname, parts.port or (443 if https else 80), parts.netloc.rpartition('@')[2],
+                                  self.timeout, self._context() if https else None)
+            self._conns[key] = conn
+        return key, conn
 
     def __call__(self, method, url, headers, body=None):
         parts = urllib.parse.urlsplit(url)
         path = parts.path or '/'
         if parts.query:
             path += '?' + parts.query
-        fresh = False
         for attempt in (1, 2):
-            conn, reused = self._conn(parts.scheme, parts.netloc, fresh)
+            key, conn = self._conn(parts)
+            reused = conn.sock is not None
             try:
                 if hasattr(body, 'seek') and attempt == 2:
                     body.seek(0)
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
-                    http.client.CannotSendRequest, http.client.ResponseNotReady):
+                return conn.request(method, path, headers, body)
+            except (ConnectionResetError, BrokenPipeError):
+                # a kept-alive connection the server has closed meanwhile: once more on a new one
                 conn.close()
                 if not reused or attempt == 2:
+                    self._conns.pop(key, None)
                     raise
-                fresh = True
-            except (socket.timeout, OSError):
+            except OSError:
                 conn.close()
-                self._conns.pop((parts.scheme, parts.netloc), None)
+                self._conns.pop(key, None)
                 raise
         raise OpenStackError('unreachable')  # pragma: no cover
 
@@ -400,13 +629,14 @@ class OpenStackClient:
 
     transport_class = HttpTransport
 
-    def __init__(self, config, read_only=False, use_cache=True):
-        self.config = config
-        self.auth = dict(config.get('auth') or {})
-        self.auth_type = (config.get('auth_type') or self._guess_auth_type()).replace('v3', '')
-        self.auth_url = self._identity_url(self.auth['auth_url'])
-        self.region = config.get('region_name') or None
-        self.interface = (config.get('interface') or 'public').replace('URL', '')
+    def __init__(self, config, read_only=False, use_cache=True, cache_key=None, full_config=None):
+        """``config`` as ``resolve_config`` returns it. ``cache_key`` names the token cache
+        entry (by default a hash of the config). ``full_config``, when given, is a callable
+        returning the config with its secrets, which ``config`` lacks: it is called only if
+        a new token is needed."""
+        self._set_config(config)
+        self._cache_key = cache_key
+        self._full_config = full_config
         verify = config.get('verify', True)
         if isinstance(verify, str) and verify.lower() in ('false', 'no', '0'):
             verify = False
@@ -421,6 +651,26 @@ class OpenStackClient:
         self.from_cache = False
         self.requests = []
         self._endpoints = {}
+
+    def _set_config(self, config):
+        self.config = config
+        self.auth = dict(config.get('auth') or {})
+        self.auth_type = (config.get('auth_type') or self._guess_auth_type()).replace('v3', '')
+        self.auth_url = self._identity_url(self.auth['auth_url'])
+        self.region = config.get('region_name') or None
+        self.interface = (config.get('interface') or 'public').replace('URL', '')
+
+    def public_config(self):
+        """The settings of this client without its secrets (what the token cache keeps)."""
+        out = {k: v for k, v in self.config.items() if k in CLIENT_SETTINGS or k.endswith('_endpoint_override')}
+        out['auth'] = {k: v for k, v in self.auth.items() if k not in SECRET_AUTH_KEYS}
+        out['auth_type'] = self.auth_type
+        return out
+
+    def _need_secrets(self):
+        if self._full_config is not None:
+            full, self._full_config = self._full_config, None
+            self._set_config(full())
 
     def _guess_auth_type(self):
         if self.auth.get('application_credential_secret'):
@@ -505,27 +755,25 @@ class OpenStackClient:
         return None
 
     def cache_key(self):
+        if self._cache_key:
+            return self._cache_key
         a = self.auth
         material = {k: a.get(k) for k in sorted(a) if k not in SECRET_AUTH_KEYS}
         material['_secret'] = secret_hash(a.get('password') or a.get('application_credential_secret') or a.get('token'))
         material['_auth_url'] = self.auth_url
         material['_auth_type'] = self.auth_type
         material['_region'] = self.region
-        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode('utf-8')).hexdigest()
+        return sha256_hex(json.dumps(material, sort_keys=True, default=str))
 
     def _cache_path(self):
-        return os.path.join(cache_dir(), 'token-%s.json' % self.cache_key())
+        return token_cache_path(self.cache_key())
 
-    def _load_cached(self):
+    def _load_cached(self, data=None):
         if not self.use_cache:
             return False
-        path = self._cache_path()
-        try:
-            with open(path, 'r', encoding='utf-8') as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            return False
-        if data.get('expires', 0) - CACHE_MARGIN <= time.time():
+        if data is None:
+            data = read_token_cache(self.cache_key())
+        if data is None:
             return False
         self.token = data['token']
         self.from_cache = True
@@ -545,7 +793,8 @@ class OpenStackClient:
             fd, tmp = tempfile.mkstemp(dir=d, prefix='.tok')
             with os.fdopen(fd, 'w', encoding='utf-8') as f:
                 os.fchmod(f.fileno(), 0o600)
-                json.dump({'token': self.token, 'expires': expires, 'catalog': self.catalog, 'info': self.token_data}, f)
+                json.dump({'token': self.token, 'expires': expires, 'catalog': self.catalog, 'info': self.token_data,
+                           'config': self.public_config()}, f, default=str)
             os.replace(tmp, self._cache_path())
         except OSError:
             pass  # a cache we cannot write only costs speed
@@ -563,12 +812,13 @@ class OpenStackClient:
             return
         if not force and self._load_cached():
             return
+        self._need_secrets()
         url = self.auth_url + '/auth/tokens'
         body = json.dumps(self._auth_body()).encode('utf-8')
         headers = {'Content-Type': 'application/json', 'Accept': 'application/json', 'User-Agent': USER_AGENT}
         try:
             status, rheaders, data = self.transport('POST', url, headers, body)
-        except (OSError, http.client.HTTPException) as e:
+        except OSError as e:
             raise OpenStackError('cannot reach Keystone for %s: %s' % (self.describe(), e))
         self.requests.append(('POST', url))
         if status >= 400:
@@ -695,9 +945,10 @@ class OpenStackClient:
         if status == 404 and ok_404:
             return status, rheaders, None
         if status >= 400:
+            from http.client import responses  # pylint: disable=import-outside-toplevel
             upath = urllib.parse.urlsplit(url).path
             msg = '%s %s %s failed: HTTP %s: %s' % (SERVICE_NAMES.get(service, service), method, upath, status,
-                                                    error_text(rdata) or http.client.responses.get(status, ''))
+                                                    error_text(rdata) or responses.get(status, ''))
             if status == 401:
                 msg += ' (credentials of %s)' % self.describe()
             cls = NotFound if status == 404 else OpenStackError
@@ -716,7 +967,7 @@ class OpenStackClient:
         for attempt in range(1, attempts + 1):
             try:
                 return self.transport(method, url, headers, data)
-            except (OSError, http.client.HTTPException) as e:
+            except OSError as e:
                 if attempt == attempts:
                     raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
                 time.sleep(attempt)
@@ -767,3 +1018,24 @@ def b64(text):
     if isinstance(text, str):
         text = text.encode('utf-8')
     return base64.b64encode(text).decode('ascii')
+
+
+def connect(params, read_only=False, environ=None):
+    """The client for a module's connection options (``openstack_argument_spec``).
+
+    While the token cached under ``config_key(params)`` is valid, the client is made from the
+    settings cached with it: clouds.yaml and secure.yaml are neither read nor parsed (they are
+    read only if a new token is needed). Otherwise the config is resolved as usual.
+    """
+    environ = os.environ if environ is None else environ
+    key = config_key(params, environ)
+    cached = read_token_cache(key)
+    if cached is not None and isinstance(cached.get('config'), dict) and cached['config'].get('auth'):
+        try:
+            client = OpenStackClient(cached['config'], read_only=read_only, cache_key=key,
+                                     full_config=lambda: resolve_config(params, environ))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            client = None  # an entry of another shape: resolve the config as usual
+        if client is not None and client._load_cached(cached):  # pylint: disable=protected-access
+            return client
+    return OpenStackClient(resolve_config(params, environ), read_only=read_only, cache_key=key)

@@ -32,12 +32,11 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
-    OpenStackClient,
     OpenStackError,
     UUID_RE,
+    connect,
     not_found_message,
     openstack_argument_spec,
-    resolve_config,
 )
 
 # kind -> how to find it: service, collection path, response keys, list path,
@@ -100,8 +99,7 @@ class OpenStackModule:
     @property
     def client(self):
         if self._client is None:
-            config = resolve_config(self.params)
-            self._client = OpenStackClient(config, read_only=self.check_mode)
+            self._client = connect(self.params, read_only=self.check_mode)
         return self._client
 
     def fail(self, msg, **kwargs):

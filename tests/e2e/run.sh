@@ -24,6 +24,13 @@ converged() {
   fi
 }
 
+# A playbook run, logged and timed.
+timed() {
+  local name=$1 start=$SECONDS; shift
+  "$@" | tee "$LOGS/$name.log"
+  echo "e2e: $name took $((SECONDS - start)) s" | tee -a "$LOGS/timings.log"
+}
+
 started=0
 "${LAB[@]}" status --quiet || started=1
 finish() {
@@ -71,6 +78,38 @@ if [ -f tests/integration/modules.yml ]; then
   stage "modules: integration tests against the undercloud"
   "${PLAYBOOK[@]}" tests/integration/modules.yml
 fi
+stage "overcloud: planned, registered and deployed through the undercloud"
+timed overcloud-deploy "${PLAYBOOK[@]}" playbooks/overcloud.yml
+stage "overcloud: the demo tenant, made with the ooo.cloud modules"
+timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
+
+stage "overcloud: a second run changes nothing"
+converged overcloud-again playbooks/overcloud.yml
+converged overcloud-demo-again playbooks/demo.yml
+
+stage "overcloud: the real APIs work, the demo server runs on a compute"
+"${PYTEST[@]}" tests/overcloud
+
+# Scale down the compute that does not host the demo server, then add it back.
+demo_host=$(.venv/bin/openstack --os-cloud overcloud server show demo-server --all-projects -f value -c OS-EXT-SRV-ATTR:host)
+spare=overcloud-compute-1
+[ "$demo_host" = "$spare" ] && spare=overcloud-compute-0
+stage "overcloud: scale down $spare"
+"${PLAYBOOK[@]}" playbooks/overcloud_scale_down.yml -e ooo_scale_down_nodes="$spare" > "$LOGS/overcloud-scale-down.log"
+hypervisors=$(.venv/bin/openstack --os-cloud overcloud hypervisor list -f value -c "Hypervisor Hostname")
+providers=$(.venv/bin/openstack --os-cloud overcloud resource provider list -f value -c name)
+if grep -qx "$spare" <<<"$hypervisors$providers"; then
+  fail "$spare is still a hypervisor or resource provider after the scale-down"
+fi
+echo "$spare is gone from Nova and Placement"
+
+stage "overcloud: $spare added back; the other nodes report no changes"
+timed overcloud-scale-up "${PLAYBOOK[@]}" playbooks/overcloud.yml
+if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/overcloud-scale-up.log" | grep -v "^$spare "; then
+  fail "adding $spare changed the nodes above; only $spare may change"
+fi
+"${PYTEST[@]}" tests/overcloud
+
 stage "memory per node after the deploy"
 podman stats --no-stream --format '{{.Name}} {{.MemUsage}}' | sort
 
