@@ -11,22 +11,22 @@ Keystone on every task is what makes openstack.cloud slow. This client
 * authenticates with Keystone v3 (password, application credential or token)
   and caches the scoped token with its service catalog under
   ``~/.cache/ooo.cloud/openstack/`` (directory 0700, files 0600) until 60 seconds
-  before it expires; the cache key is a SHA-256 over the connection settings
-  and a hash of the secret, so a changed password invalidates it;
+  before it expires (those two in ``openstack_auth.py``);
 * finds endpoints in the catalog by service type, interface and region and
   adds the API version the endpoint lacks;
 * sends JSON requests over keep-alive connections and turns HTTP errors into
   messages that name the service, method, path, status and the API's text.
 
-A task runs in a fresh Python process and every module_utils file is compiled
-there from source, so what a no-op task imports and compiles is most of what
-it costs. The token cache is also found by a key over the module's connection
-options, the ``OS_*`` environment and the identity (path, inode, size, times)
-of clouds.yaml and secure.yaml: while the token is valid, no YAML is parsed
-(the cache holds the connection settings without their secrets, which are read
-from clouds.yaml again only when a new token is needed). HTTP is spoken by the
-small client below rather than http.client, which imports the email package
-and ssl on every import; ssl is imported only for https endpoints.
+A task runs in a fresh Python process that compiles every module_utils file it
+imports from source, so what a no-op task imports and compiles is most of what
+it costs. ``connect()`` finds the cached token by a key over the module's
+connection options (secrets hashed), the ``OS_*`` environment and the identity
+(path, inode, size, times) of clouds.yaml and secure.yaml: a changed option,
+variable or file is a new key. While that token is valid, nothing else is read:
+the cache holds the connection settings without their secrets, and clouds.yaml
+is parsed (and ``openstack_auth.py`` imported) only when a new token is needed.
+HTTP is spoken by the small client below rather than http.client, which imports
+the email package and ssl; ssl is imported only for https endpoints.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ import json
 import os
 import re
 import socket
-import stat
 import time
 import urllib.parse
 
-# difflib, ssl, tempfile, datetime, http.client (error messages only) and yaml are
-# imported where they are needed: a no-op task should pay for as few imports as possible.
+# difflib, ssl, datetime and http.client (error messages only) are imported where they are
+# needed, and openstack_auth.py (YAML, Keystone) only without a valid cached token: a no-op
+# task should pay for as few imports, and compile as little code, as possible.
 
 COMPUTE_MICROVERSION = '2.79'
 CACHE_MARGIN = 60
@@ -140,16 +140,6 @@ def _config_dirs(environ=None):
     return [os.getcwd(), os.path.join(xdg, 'openstack'), '/etc/openstack']
 
 
-def _load_yaml(path):
-    try:
-        import yaml  # pylint: disable=import-outside-toplevel
-    except ImportError:  # pragma: no cover - Ansible requires PyYAML
-        raise ConfigError('PyYAML is required to read %s' % path)
-    with open(path, 'rb') as f:
-        loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-        return yaml.load(f, Loader=loader) or {}  # nosec - safe loader
-
-
 def _find_file(env_var, names, environ=None):
     environ = os.environ if environ is None else environ
     path = environ.get(env_var)
@@ -163,80 +153,20 @@ def _find_file(env_var, names, environ=None):
     return None
 
 
-def _merge(base, extra):
-    out = dict(base)
-    for k, v in (extra or {}).items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
+def _auth():
+    """The module with what a task needs only without a valid cached token (imported then)."""
+    from ansible_collections.ooo.cloud.plugins.module_utils import openstack_auth  # pylint: disable=import-outside-toplevel
+    return openstack_auth
 
 
 def load_cloud(name, environ=None):
     """The clouds.yaml entry ``name`` merged with its secure.yaml entry."""
-    clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', CLOUDS_FILES, environ)
-    if not clouds_file:
-        raise ConfigError("cloud '%s' requested but no clouds.yaml was found (looked in $OS_CLIENT_CONFIG_FILE, %s)"
-                          % (name, ', '.join(_config_dirs(environ))))
-    clouds = _load_yaml(clouds_file).get('clouds') or {}
-    secure_file = _find_file('OS_CLIENT_SECURE_FILE', SECURE_FILES, environ)
-    if secure_file:
-        clouds = _merge(clouds, _load_yaml(secure_file).get('clouds') or {})
-    if name not in clouds:
-        close = close_matches(name, list(clouds))
-        hint = ('; did you mean: %s' % ', '.join(close)) if close else ('; known clouds: %s' % ', '.join(sorted(clouds)) or 'none')
-        raise ConfigError("cloud '%s' not found in %s%s" % (name, clouds_file, hint))
-    return dict(clouds[name])
-
-
-ENV_AUTH = {
-    'OS_AUTH_URL': 'auth_url', 'OS_USERNAME': 'username', 'OS_USER_ID': 'user_id', 'OS_PASSWORD': 'password',
-    'OS_PROJECT_NAME': 'project_name', 'OS_TENANT_NAME': 'project_name', 'OS_PROJECT_ID': 'project_id',
-    'OS_USER_DOMAIN_NAME': 'user_domain_name', 'OS_USER_DOMAIN_ID': 'user_domain_id',
-    'OS_PROJECT_DOMAIN_NAME': 'project_domain_name', 'OS_PROJECT_DOMAIN_ID': 'project_domain_id',
-    'OS_DOMAIN_NAME': 'domain_name', 'OS_DOMAIN_ID': 'domain_id', 'OS_TOKEN': 'token',
-    'OS_APPLICATION_CREDENTIAL_ID': 'application_credential_id',
-    'OS_APPLICATION_CREDENTIAL_NAME': 'application_credential_name',
-    'OS_APPLICATION_CREDENTIAL_SECRET': 'application_credential_secret',
-}
+    return _auth().load_cloud(name, environ)
 
 
 def resolve_config(params, environ=None):
     """Connection settings from module params, clouds.yaml or the environment."""
-    environ = os.environ if environ is None else environ
-    cloud = params.get('cloud')
-    config = {}
-    if isinstance(cloud, dict):
-        config = dict(cloud)
-    elif cloud:
-        config = load_cloud(str(cloud), environ)
-    elif not params.get('auth') and environ.get('OS_CLOUD'):
-        config = load_cloud(environ['OS_CLOUD'], environ)
-        cloud = environ['OS_CLOUD']
-    elif not params.get('auth'):
-        auth = {v: environ[k] for k, v in ENV_AUTH.items() if environ.get(k)}
-        config = {'auth': auth}
-        for env, key in (('OS_REGION_NAME', 'region_name'), ('OS_INTERFACE', 'interface'), ('OS_CACERT', 'cacert'),
-                         ('OS_AUTH_TYPE', 'auth_type'), ('OS_CERT', 'cert'), ('OS_KEY', 'key')):
-            if environ.get(env):
-                config[key] = environ[env]
-        if environ.get('OS_INSECURE', '').lower() in ('1', 'true', 'yes'):
-            config['verify'] = False
-    given = {k: v for k, v in (params.get('auth') or {}).items() if v is not None}
-    config['auth'] = _merge(config.get('auth') or {}, given)
-    for param, key in (('auth_type', 'auth_type'), ('region_name', 'region_name'), ('ca_cert', 'cacert'),
-                       ('client_cert', 'cert'), ('client_key', 'key'), ('api_timeout', 'api_timeout')):
-        if params.get(param) is not None:
-            config[key] = params[param]
-    if params.get('validate_certs') is not None:
-        config['verify'] = params['validate_certs']
-    if params.get('interface') and (params['interface'] != 'public' or 'interface' not in config):
-        config['interface'] = params['interface']
-    config['cloud_name'] = cloud if isinstance(cloud, str) else None
-    if not config['auth'].get('auth_url'):
-        raise ConfigError('no auth_url: give cloud (a clouds.yaml entry), auth.auth_url or set OS_AUTH_URL/OS_CLOUD')
-    return config
+    return _auth().resolve_config(params, environ)
 
 
 # ---------------------------------------------------------------------------
@@ -660,13 +590,6 @@ class OpenStackClient:
         self.region = config.get('region_name') or None
         self.interface = (config.get('interface') or 'public').replace('URL', '')
 
-    def public_config(self):
-        """The settings of this client without its secrets (what the token cache keeps)."""
-        out = {k: v for k, v in self.config.items() if k in CLIENT_SETTINGS or k.endswith('_endpoint_override')}
-        out['auth'] = {k: v for k, v in self.auth.items() if k not in SECRET_AUTH_KEYS}
-        out['auth_type'] = self.auth_type
-        return out
-
     def _need_secrets(self):
         if self._full_config is not None:
             full, self._full_config = self._full_config, None
@@ -696,64 +619,6 @@ class OpenStackClient:
         return "%s(auth_url %s, user %s, project %s)" % (
             where, self.auth_url, who, self.auth.get('project_name') or self.auth.get('project_id') or '-')
 
-    # -- auth
-    def _auth_body(self):
-        a = self.auth
-        if self.auth_type == 'applicationcredential':
-            cred = {'secret': a.get('application_credential_secret')}
-            if a.get('application_credential_id'):
-                cred['id'] = a['application_credential_id']
-            else:
-                cred['name'] = a.get('application_credential_name')
-                cred['user'] = self._user_ref()
-            return {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': cred}}}
-        if self.auth_type == 'token':
-            identity = {'methods': ['token'], 'token': {'id': a.get('token')}}
-        elif self.auth_type == 'password':
-            user = self._user_ref()
-            user['password'] = a.get('password')
-            identity = {'methods': ['password'], 'password': {'user': user}}
-        else:
-            raise ConfigError("auth_type '%s' is not supported (use password, v3password, "
-                              "v3applicationcredential or token)" % self.auth_type)
-        body = {'auth': {'identity': identity}}
-        scope = self._scope()
-        if scope:
-            body['auth']['scope'] = scope
-        return body
-
-    def _domain_ref(self, prefix):
-        a = self.auth
-        if a.get(prefix + 'domain_id'):
-            return {'id': a[prefix + 'domain_id']}
-        if a.get(prefix + 'domain_name'):
-            return {'name': a[prefix + 'domain_name']}
-        if a.get('domain_id'):
-            return {'id': a['domain_id']}
-        if a.get('domain_name'):
-            return {'name': a['domain_name']}
-        return {'id': 'default'}
-
-    def _user_ref(self):
-        a = self.auth
-        if a.get('user_id'):
-            return {'id': a['user_id']}
-        return {'name': a.get('username'), 'domain': self._domain_ref('user_')}
-
-    def _scope(self):
-        a = self.auth
-        if a.get('system_scope'):
-            return {'system': {a['system_scope']: True}}
-        if a.get('project_id'):
-            return {'project': {'id': a['project_id']}}
-        if a.get('project_name'):
-            return {'project': {'name': a['project_name'], 'domain': self._domain_ref('project_')}}
-        if a.get('domain_id'):
-            return {'domain': {'id': a['domain_id']}}
-        if a.get('domain_name'):
-            return {'domain': {'name': a['domain_name']}}
-        return None
-
     def cache_key(self):
         if self._cache_key:
             return self._cache_key
@@ -781,24 +646,6 @@ class OpenStackClient:
         self.token_data = data.get('info') or {}
         return True
 
-    def _save_cache(self, expires):
-        if not self.use_cache:
-            return
-        d = cache_dir()
-        try:
-            os.makedirs(d, mode=0o700, exist_ok=True)
-            if stat.S_IMODE(os.stat(d).st_mode) != 0o700:
-                os.chmod(d, 0o700)
-            import tempfile  # pylint: disable=import-outside-toplevel
-            fd, tmp = tempfile.mkstemp(dir=d, prefix='.tok')
-            with os.fdopen(fd, 'w', encoding='utf-8') as f:
-                os.fchmod(f.fileno(), 0o600)
-                json.dump({'token': self.token, 'expires': expires, 'catalog': self.catalog, 'info': self.token_data,
-                           'config': self.public_config()}, f, default=str)
-            os.replace(tmp, self._cache_path())
-        except OSError:
-            pass  # a cache we cannot write only costs speed
-
     def drop_cache(self):
         try:
             os.unlink(self._cache_path())
@@ -808,35 +655,16 @@ class OpenStackClient:
         self._endpoints = {}
 
     def authenticate(self, force=False):
+        """Use the token at hand, else the cached one, else ask Keystone for one (and cache it)."""
         if self.token and not force:
             return
         if not force and self._load_cached():
             return
         self._need_secrets()
-        url = self.auth_url + '/auth/tokens'
-        body = json.dumps(self._auth_body()).encode('utf-8')
-        headers = {'Content-Type': 'application/json', 'Accept': 'application/json', 'User-Agent': USER_AGENT}
-        try:
-            status, rheaders, data = self.transport('POST', url, headers, body)
-        except OSError as e:
-            raise OpenStackError('cannot reach Keystone for %s: %s' % (self.describe(), e))
-        self.requests.append(('POST', url))
-        if status >= 400:
-            raise OpenStackError('authentication failed for %s: HTTP %s: %s' % (self.describe(), status, error_text(data)),
-                                 status=status)
-        token = json.loads(data.decode('utf-8'))['token']
-        self.token = rheaders.get('x-subject-token')
-        self.from_cache = False
-        self.catalog = token.get('catalog') or []
-        self.token_data = {
-            'user_id': (token.get('user') or {}).get('id'),
-            'project_id': (token.get('project') or {}).get('id'),
-            'project_name': (token.get('project') or {}).get('name'),
-            'domain_id': ((token.get('project') or {}).get('domain') or {}).get('id'),
-            'roles': [r.get('name') for r in token.get('roles') or []],
-        }
-        self._endpoints = {}
-        self._save_cache(parse_time(token['expires_at']))
+        _auth().request_token(self)
+
+    def _auth_body(self):
+        return _auth().auth_body(self.auth, self.auth_type)
 
     @property
     def project_id(self):

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ansible_collections.ooo.cloud.plugins.module_utils import openstack as osc
+from ansible_collections.ooo.cloud.plugins.module_utils import openstack_auth
 
 CLOUDS = ('clouds:\n  uc:\n    auth:\n      auth_url: http://keystone:5000\n      username: admin\n'
           '      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n'
@@ -26,12 +27,12 @@ def clouds(tmp_path, monkeypatch):
     monkeypatch.setenv('OS_CLIENT_CONFIG_FILE', str(tmp_path / 'clouds.yaml'))
     monkeypatch.setenv('OS_CLIENT_SECURE_FILE', str(tmp_path / 'secure.yaml'))
     reads = []
-    real = osc._load_yaml
+    real = openstack_auth._load_yaml
 
     def counting(path):
         reads.append(os.path.basename(path))
         return real(path)
-    monkeypatch.setattr(osc, '_load_yaml', counting)
+    monkeypatch.setattr(openstack_auth, '_load_yaml', counting)
     return tmp_path, reads
 
 
