@@ -135,7 +135,9 @@ options:
 notes:
   - The modules talk to the OpenStack REST APIs directly with the Python standard library; openstacksdk is not needed.
   - The Keystone token and service catalog are cached in C(~/.cache/ooo.cloud/openstack/) (mode 0600) until
-    60 seconds before the token expires; the cache key includes a hash of the secret, never the secret itself.
+    60 seconds before the token expires. The cache key is a hash over the connection options (secrets hashed),
+    the C(OS_*) variables and the identity of clouds.yaml and secure.yaml, so a changed option or file uses a new
+    entry; while the cached token is valid clouds.yaml is not read. Secrets are never written to the cache.
   - Secrets are never logged or shown in error messages.
 '''
 
@@ -169,4 +171,19 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: This module never changes anything.
+'''
+
+    INFO_OPTIONS = r'''
+options:
+  filters:
+    description:
+      - Query parameters of the API list call, with the API's own names and values (see the examples).
+      - Boolean values are sent as V(true) or V(false).
+    type: dict
+  name:
+    description:
+      - Name or id of the one resource to return; the list is empty when there is none.
+      - A name must match exactly; more than one resource with that name fails.
+    type: str
+    aliases: [id]
 '''

@@ -11,19 +11,10 @@ short_description: List Nova flavors
 description:
   - List Nova flavors (with their extra specs), all of them or one by name or id, optionally filtered.
 author: ooo.cloud developers (@ooo-cloud)
-options:
-  filters:
-    description:
-      - "Query parameters of the API list call, for example C({minRam: 1024})."
-    type: dict
-  name:
-    description:
-      - Name or id of the flavor to return; an empty list when there is none.
-    type: str
-    aliases: [id]
 extends_documentation_fragment:
   - ooo.cloud.openstack
   - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info_options
 '''
 
 EXAMPLES = r'''
@@ -36,6 +27,12 @@ EXAMPLES = r'''
   ooo.cloud.flavor_info:
     cloud: undercloud
     name: demo
+
+- name: Flavors with at least 1 GiB of memory
+  ooo.cloud.flavor_info:
+    cloud: undercloud
+    filters:
+      minRam: 1024
 '''
 
 RETURN = r'''

@@ -11,19 +11,10 @@ short_description: List Glance images
 description:
   - List Glance images, all of them or one by name or id, optionally filtered.
 author: ooo.cloud developers (@ooo-cloud)
-options:
-  filters:
-    description:
-      - "Query parameters of the API list call, for example C({visibility: public})."
-    type: dict
-  name:
-    description:
-      - Name or id of the image to return; an empty list when there is none.
-    type: str
-    aliases: [id]
 extends_documentation_fragment:
   - ooo.cloud.openstack
   - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info_options
 '''
 
 EXAMPLES = r'''
@@ -36,6 +27,12 @@ EXAMPLES = r'''
   ooo.cloud.image_info:
     cloud: undercloud
     name: demo
+
+- name: Public images
+  ooo.cloud.image_info:
+    cloud: undercloud
+    filters:
+      visibility: public
 '''
 
 RETURN = r'''

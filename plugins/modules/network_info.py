@@ -11,19 +11,10 @@ short_description: List Neutron networks
 description:
   - List Neutron networks, all of them or one by name or id, optionally filtered.
 author: ooo.cloud developers (@ooo-cloud)
-options:
-  filters:
-    description:
-      - "Query parameters of the API list call, for example C({router:external: true})."
-    type: dict
-  name:
-    description:
-      - Name or id of the network to return; an empty list when there is none.
-    type: str
-    aliases: [id]
 extends_documentation_fragment:
   - ooo.cloud.openstack
   - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info_options
 '''
 
 EXAMPLES = r'''
@@ -36,6 +27,12 @@ EXAMPLES = r'''
   ooo.cloud.network_info:
     cloud: undercloud
     name: demo
+
+- name: External networks
+  ooo.cloud.network_info:
+    cloud: undercloud
+    filters:
+      "router:external": true
 '''
 
 RETURN = r'''

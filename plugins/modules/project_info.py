@@ -16,18 +16,10 @@ options:
     description:
       - Name or id of the domain the projects are in.
     type: str
-  filters:
-    description:
-      - "Query parameters of the API list call, for example C({enabled: true})."
-    type: dict
-  name:
-    description:
-      - Name or id of the project to return; an empty list when there is none.
-    type: str
-    aliases: [id]
 extends_documentation_fragment:
   - ooo.cloud.openstack
   - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info_options
 '''
 
 EXAMPLES = r'''
@@ -40,6 +32,12 @@ EXAMPLES = r'''
   ooo.cloud.project_info:
     cloud: undercloud
     name: demo
+
+- name: Enabled projects
+  ooo.cloud.project_info:
+    cloud: undercloud
+    filters:
+      enabled: true
 '''
 
 RETURN = r'''
@@ -70,9 +68,8 @@ class ProjectInfoModule(InfoModule):
     kind = 'project'
     plural = 'projects'
     argument_spec = dict(
+        InfoModule.argument_spec,
         domain=dict(type='str'),
-        filters=dict(type='dict'),
-        name=dict(type='str', aliases=['id']),
     )
 
     def extra_filters(self):

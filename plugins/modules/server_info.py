@@ -17,18 +17,10 @@ options:
       - List the servers of all projects (admin only).
     type: bool
     default: false
-  filters:
-    description:
-      - "Query parameters of the API list call, for example C({status: ACTIVE})."
-    type: dict
-  name:
-    description:
-      - Name or id of the server to return; an empty list when there is none.
-    type: str
-    aliases: [id]
 extends_documentation_fragment:
   - ooo.cloud.openstack
   - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info_options
 '''
 
 EXAMPLES = r'''
@@ -41,6 +33,12 @@ EXAMPLES = r'''
   ooo.cloud.server_info:
     cloud: undercloud
     name: demo
+
+- name: Active servers
+  ooo.cloud.server_info:
+    cloud: undercloud
+    filters:
+      status: ACTIVE
 '''
 
 RETURN = r'''
@@ -71,9 +69,8 @@ class ServerInfoModule(InfoModule):
     kind = 'server'
     plural = 'servers'
     argument_spec = dict(
+        InfoModule.argument_spec,
         all_projects=dict(type='bool', default=False),
-        filters=dict(type='dict'),
-        name=dict(type='str', aliases=['id']),
     )
 
     def extra_filters(self):
