@@ -41,6 +41,11 @@ def nodes():
 
 
 @pytest.fixture(scope="session")
+def hostvars():
+    return inventory()["_meta"]["hostvars"]
+
+
+@pytest.fixture(scope="session")
 def networks():
     return lab_networks()
 

@@ -65,3 +65,26 @@ def test_apt_reaches_the_mirror_only_through_the_lab_proxy(connect, node_name, n
     assert status("http://deb.debian.org/debian/dists/trixie/Release") == "200"
     # The proxy refuses any other destination instead of forwarding it.
     assert status("http://example.com/") == "403"
+
+
+def test_node_prepare_configured_every_isolated_network(connect, node_name, nodes, networks):
+    """node_prepare gives every network but ctlplane its planned address with systemd-networkd."""
+    host = connect(node_name)
+    for network, address in nodes[node_name].items():
+        unit = host.file("/etc/systemd/network/60-ooo-%s.network" % network)
+        if network == "ctlplane":
+            assert not unit.exists, "%s: ctlplane must be left alone" % node_name
+            continue
+        prefix = networks[network]["cidr"].split("/")[1]
+        assert unit.contains("^Address=%s/%s$" % (address, prefix)), "%s: %s" % (node_name, network)
+    assert host.service("systemd-networkd").is_running
+
+
+def test_every_node_name_resolves_on_the_planned_network(connect, node_name, nodes, hostvars):
+    """/etc/hosts: each name resolves to its address on the network node_prepare_hosts_network names."""
+    network = hostvars[node_name].get("node_prepare_hosts_network", "ctlplane")
+    host = connect(node_name)
+    for peer, addresses in nodes.items():
+        expected = addresses.get(network, addresses["ctlplane"])
+        resolved = host.check_output("getent ahostsv4 %s | awk 'NR==1 {print $1}'" % peer)
+        assert resolved == expected, "%s resolves %s to %s, not %s" % (node_name, peer, resolved, expected)
