@@ -91,14 +91,17 @@ stage "overcloud: the real APIs work, the demo server runs on a compute"
 "${PYTEST[@]}" tests/overcloud
 
 # Scale down the compute that does not host the demo server, then add it back.
-demo_host=$(.venv/bin/openstack --os-cloud overcloud server show demo-server --all-projects -f value -c OS-EXT-SRV-ATTR:host)
+demo_id=$(.venv/bin/openstack --os-cloud overcloud-demo server show demo-server -f value -c id)
+demo_host=$(.venv/bin/openstack --os-cloud overcloud server show "$demo_id" -f value -c OS-EXT-SRV-ATTR:host)
 spare=overcloud-compute-1
 [ "$demo_host" = "$spare" ] && spare=overcloud-compute-0
 stage "overcloud: scale down $spare"
 "${PLAYBOOK[@]}" playbooks/overcloud_scale_down.yml -e ooo_scale_down_nodes="$spare" > "$LOGS/overcloud-scale-down.log"
 hypervisors=$(.venv/bin/openstack --os-cloud overcloud hypervisor list -f value -c "Hypervisor Hostname")
-providers=$(.venv/bin/openstack --os-cloud overcloud resource provider list -f value -c name)
-if grep -qx "$spare" <<<"$hypervisors$providers"; then
+providers=$(.venv/bin/python -c 'import openstack
+print("\n".join(p.name for p in openstack.connect(cloud="overcloud").placement.resource_providers()))')
+if grep -qx "$spare" <<<"$hypervisors
+$providers"; then
   fail "$spare is still a hypervisor or resource provider after the scale-down"
 fi
 echo "$spare is gone from Nova and Placement"
