@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 
 LAB=(.venv/bin/python lab/lab.py)
 PLAYBOOK=(.venv/bin/ansible-playbook -i inventories/lab)
-PYTEST=(.venv/bin/pytest -q -p no:cacheprovider)
+PYTEST=(.venv/bin/pytest -q -p no:cacheprovider --tb=short)
 LOGS=.cache/e2e
 mkdir -p "$LOGS"
 
