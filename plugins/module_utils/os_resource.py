@@ -47,6 +47,7 @@ KINDS = {
     'user': dict(service='identity', path='/users', key='user', plural='users', scoped_by='domain_id'),
     'group': dict(service='identity', path='/groups', key='group', plural='groups', scoped_by='domain_id'),
     'role': dict(service='identity', path='/roles', key='role', plural='roles'),
+    'service': dict(service='identity', path='/services', key='service', plural='services'),
     'image': dict(service='image', path='/images', key=None, plural='images'),
     'flavor': dict(service='compute', path='/flavors', key='flavor', plural='flavors', list_path='/flavors/detail',
                    name_filter=False, list_params={'is_public': 'None'}),

@@ -61,6 +61,15 @@ COLLECTIONS = {
     ('keystone', '/v3/roles'): (
         'role', 'roles', {
         }),
+    ('keystone', '/v3/services'): (
+        'service', 'services', {
+            'enabled': True,
+        }),
+    ('keystone', '/v3/endpoints'): (
+        'endpoint', 'endpoints', {
+            'enabled': True,
+            'region_id': 'RegionOne',
+        }),
     ('nova', '/v2.1/flavors'): (
         'flavor', 'flavors', {
             'disk': 0,

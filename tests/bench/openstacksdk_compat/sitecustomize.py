@@ -6,9 +6,8 @@
 openstack.cloud's module_utils reads ``openstack.version.__version__`` right after
 ``import openstack``, but openstacksdk 4.22 no longer imports its ``version`` submodule from
 ``openstack/__init__.py``, so every module fails with "module 'openstack' has no attribute
-'version'". service_ks_register puts this directory first on PYTHONPATH for its tasks; Python
-imports ``sitecustomize`` at start-up, which loads the submodule. Remove once the modules are
-replaced by ooo.cloud's own.
+'version'". The module benchmark puts this directory first on PYTHONPATH for its
+openstack.cloud tasks; Python imports ``sitecustomize`` at start-up, which loads the submodule.
 """
 
 try:
