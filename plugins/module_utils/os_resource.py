@@ -75,6 +75,10 @@ def _sorted(value):
     return sorted((_norm(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str))
 
 
+class ReferenceGone(OpenStackError):
+    """A resource that another is found by does not exist (with state=absent: neither does the other)."""
+
+
 def is_id(value):
     return bool(UUID_RE.match(str(value)))
 
@@ -160,6 +164,8 @@ class OpenStackModule:
                 found = None
         if found is None and required:
             names = [i.get('name') for i in self.list_all(kind, filters)]
+            if self.params.get('state') == 'absent':
+                raise ReferenceGone(not_found_message(label, value, names))
             self.fail(not_found_message(label, value, names))
         self._cache[ckey] = found
         return found
@@ -270,7 +276,12 @@ class ResourceModule(OpenStackModule):
     def run(self):
         self.validate()
         state = self.params['state']
-        current = self.find()
+        try:
+            current = self.find()
+        except ReferenceGone:
+            if state != 'absent':
+                raise
+            current = None  # e.g. a subnet of a network deleted already
         if state == 'absent':
             if current is not None:
                 self.results['changed'] = True

@@ -108,3 +108,9 @@ def test_endpoint_without_region_ambiguous_fails(cloud, run):
 def test_endpoint_present_needs_url(cloud, run):
     res = run(endpoint.main, _endpoint(url=None))
     assert res['failed'] and 'url' in res['msg']
+
+
+def test_endpoint_absent_when_its_service_is_gone(cloud, run):
+    res = run(endpoint.main, _endpoint(state='absent', url=None))
+    assert res['changed'] is False and res['endpoint'] is None
+    assert cloud.writes() == []

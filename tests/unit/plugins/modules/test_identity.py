@@ -94,3 +94,13 @@ def test_project_info(cloud, run):
     assert [x['name'] for x in res['projects']] == ['b']
     res = run(project_info.main, {'name': 'nope'})
     assert res['projects'] == []
+
+
+def test_role_assignment_absent_when_its_user_is_gone(cloud, run):
+    cloud.add('keystone', '/v3/roles', {'name': 'member'})
+    cloud.add('keystone', '/v3/projects', {'name': 'demo'})
+    res = run(role_assignment.main, {'user': 'gone', 'project': 'demo', 'role': 'member', 'state': 'absent'})
+    assert res['changed'] is False
+    assert cloud.writes() == []
+    res = run(role_assignment.main, {'user': 'gone', 'project': 'demo', 'role': 'member'})
+    assert res['failed'] and "user 'gone' not found" in res['msg']

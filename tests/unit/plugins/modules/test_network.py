@@ -55,6 +55,14 @@ def test_subnet_lifecycle(cloud, run):
     assert run(subnet.main, {'name': 'private-subnet', 'state': 'absent'})['changed'] is True
 
 
+def test_subnet_absent_when_its_network_is_gone(cloud, run):
+    res = run(subnet.main, {'name': 'private-subnet', 'network': 'private', 'state': 'absent'})
+    assert res['changed'] is False and res['subnet'] is None
+    assert cloud.writes() == []
+    res = run(subnet.main, {'name': 'private-subnet', 'network': 'private', 'cidr': '192.168.10.0/24'})
+    assert res['failed'] and "network 'private' not found" in res['msg']
+
+
 @pytest.mark.parametrize('override,message', [
     ({'cidr': '192.168.10.0/33'}, 'not a valid CIDR'),
     ({'cidr': 'banana'}, 'not a valid CIDR'),
