@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 import testinfra
+from ooo_testlib import ROOT, inventory, lab_nodes
 
-ROOT = Path(__file__).resolve().parents[2]
 SSH_CONFIG = ROOT / ".lab" / "ssh" / "config"
-
-
-@functools.lru_cache(maxsize=None)
-def inventory(path="inventories/lab"):
-    """The lab inventory as Ansible sees it (group_vars applied)."""
-    exe = ROOT / ".venv" / "bin" / "ansible-inventory"
-    out = subprocess.run([str(exe) if exe.exists() else "ansible-inventory", "-i", str(ROOT / path), "--list"],
-                         check=True, capture_output=True, text=True, cwd=ROOT,
-                         env=dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"))).stdout
-    return json.loads(out)
-
-
-def lab_nodes():
-    hostvars = inventory()["_meta"]["hostvars"]
-    return {name: hv["ooo_node_addresses"] for name, hv in sorted(hostvars.items())}
 
 
 def lab_networks():

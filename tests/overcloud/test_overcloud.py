@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import yaml
+from ooo_testlib import inventory, lab_nodes, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
-LAB_INVENTORY = ROOT / "inventories" / "lab" / "hosts.yml"
 CONTROLLER = "overcloud-controller-0"
 COMPUTES = {"overcloud-compute-0", "overcloud-compute-1"}
 DEMO_SERVER = "demo-server"
 DEMO_NETWORK = "demo-net"
-
-
-def lab_nodes():
-    """The overcloud's nodes as the lab inventory lists them: name -> addresses."""
-    overcloud = yaml.safe_load(LAB_INVENTORY.read_text())["all"]["children"]["lab"]["children"]["overcloud"]
-    return {name: host["ooo_node_addresses"]
-            for group in overcloud["children"].values() for name, host in group["hosts"].items()}
 
 
 def test_both_computes_are_hypervisors(admin):
@@ -63,32 +48,19 @@ def test_the_demo_server_is_active_on_a_compute_and_got_dhcp(admin, demo):
     assert host in COMPUTES, "%s runs on %s" % (DEMO_SERVER, host)
     address = server.addresses[DEMO_NETWORK][0]["addr"]
     # The guest prints its DHCP lease, then what the metadata service told it.
-    deadline = time.monotonic() + 240
-    while True:
-        console = demo.compute.get_server_console_output(server)["output"]
-        if "ooo-guest: uuid" in console or time.monotonic() > deadline:
-            break
-        time.sleep(5)
+    def console_with_metadata():
+        log = demo.compute.get_server_console_output(server)["output"]
+        return log if "ooo-guest: uuid" in log else None
+    console = wait_until("the guest of %s to print its metadata" % DEMO_SERVER, console_with_metadata,
+                         timeout=240, interval=5)
     lease = re.search(r"ooo-guest: dhcp lease (\S+)", console)
     assert lease and lease.group(1) == address, console[-2000:]
     assert "ooo-guest: uuid %s" % server.id in console, console[-2000:]
 
 
-def plain(value):
-    """ansible-inventory marks values from an inventory plugin as unsafe: {"__ansible_unsafe": v}."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {key: plain(item) for key, item in value.items()}
-    return value
-
-
 def test_the_inventory_plugin_matches_the_undercloud(undercloud):
-    listed = json.loads(subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"),
-         "-i", str(ROOT / "inventories" / "overcloud"), "--list"],
-        check=True, capture_output=True, text=True, cwd=ROOT).stdout)
-    hostvars = plain(listed["_meta"]["hostvars"])
+    listed = inventory("inventories/overcloud")
+    hostvars = listed["_meta"]["hostvars"]
 
     # What the undercloud recorded, read with the SDK, independently of the plugin.
     networks = {n.id: n.name for n in undercloud.network.networks()}
@@ -97,7 +69,7 @@ def test_the_inventory_plugin_matches_the_undercloud(undercloud):
         node = next(t[len("ooo-node-"):] for t in port.tags if t.startswith("ooo-node-"))
         recorded.setdefault(node, {})[networks[port.network_id]] = port.fixed_ips[0]["ip_address"]
 
-    assert recorded == lab_nodes()
+    assert recorded == lab_nodes("overcloud")
     assert {name: vars_["ooo_node_addresses"] for name, vars_ in hostvars.items()} == recorded
     for name, addresses in recorded.items():
         assert hostvars[name]["ansible_host"] == addresses["ctlplane"]

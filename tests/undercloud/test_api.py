@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
+from ooo_testlib import wait_until
 
 SERVICE_TYPES = {"identity", "image", "placement", "compute", "network"}
 GUEST_IMAGE = "ooo-guest"
-
-
-def wait_until(what, probe, timeout, interval=2.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out after %ds waiting for %s" % (timeout, what))
-        time.sleep(interval)
 
 
 def test_a_token_is_issued(conn):
