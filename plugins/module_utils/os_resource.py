@@ -108,6 +108,7 @@ class OpenStackModule:
         return self._client
 
     def fail(self, msg, **kwargs):
+        self.close()
         self.ansible.fail_json(msg=msg, **kwargs)
 
     def run(self):  # pragma: no cover - abstract
@@ -120,7 +121,13 @@ class OpenStackModule:
             self.fail(e.msg)
         except Exception as e:  # pylint: disable=broad-except
             self.fail('%s: %s' % (type(e).__name__, e), exception=traceback.format_exc())
+        self.close()
         self.ansible.exit_json(**self.results)
+
+    def close(self):
+        """Close the API connections (the module may run inside Ansible's worker)."""
+        if self._client is not None:
+            self._client.transport.close()
 
     # -- references
     def find_one(self, kind, value, filters=None, required=True, label=None):

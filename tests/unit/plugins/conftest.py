@@ -183,6 +183,9 @@ class FakeCloud:
         self.routes.insert(0, (method, re.compile(pattern + '$'), fn))
 
     # -- the transport
+    def close(self):
+        self.closed = True
+
     def __call__(self, method, url, headers, body=None):
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname
