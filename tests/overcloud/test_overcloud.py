@@ -47,6 +47,7 @@ def test_the_demo_server_is_active_on_a_compute_and_got_dhcp(admin, demo):
     host = admin.compute.get_server(server.id).compute_host
     assert host in COMPUTES, "%s runs on %s" % (DEMO_SERVER, host)
     address = server.addresses[DEMO_NETWORK][0]["addr"]
+
     # The guest prints its DHCP lease, then what the metadata service told it.
     def console_with_metadata():
         log = demo.compute.get_server_console_output(server)["output"]
