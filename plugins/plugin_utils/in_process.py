@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ooo.cloud developers
 # Apache License 2.0 (see LICENSE)
-"""Runs the ooo.cloud OpenStack modules inside the Ansible worker when they run locally.
+"""The action of every ooo.cloud module: run it inside Ansible's worker when it runs locally.
 
 Every OpenStack module task runs on the deploy host (``connection: local`` or delegated to
 ``localhost``). Ansible would build the module's payload, start a Python interpreter and
@@ -13,6 +13,9 @@ as a normal run (the module's JSON is parsed by Ansible's own code).
 It falls back to Ansible's normal module execution whenever in-process would differ: a
 remote or become connection, async, a task ``environment`` (the module reads ``OS_*``
 variables), or ``ooo_cloud_in_process: false`` (a variable, for debugging).
+
+Each module has an action plugin of its own name (plugins/action/<module>.py) that is this
+class, so that Ansible and ansible-lint resolve the module's name to itself.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ansible.vars.clean import remove_internal_keys
 PROFILE = 'legacy'  # the serialization profile of every ooo.cloud module
 
 
-class ActionModule(ActionBase):
+class InProcessAction(ActionBase):
 
     _supports_check_mode = True
     _supports_async = True
@@ -59,7 +62,7 @@ class ActionModule(ActionBase):
                 and not self._task.async_val and not any(self._task.environment or []))
 
     def _run_in_process(self, task_vars):
-        # The task's action resolves to this plugin; the module is found as Ansible finds it.
+        # The module is found as Ansible finds it (a short name with `collections:`, ...).
         module_name = self._shared_loader_obj.module_loader.find_plugin_with_context(
             self._task.action, collection_list=self._task.collections).resolved_fqcn
         module_args = dict(self._task.args)

@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: ooo.cloud developers
 # Apache License 2.0 (see LICENSE)
-"""The openstack_module action: a module run inside Ansible's worker returns what the same
-module run as a separate process returns (a real ansible-playbook against a small HTTP API)."""
+"""The modules' action (plugin_utils/in_process.py): a module run inside Ansible's worker
+returns what the same module run as a separate process returns (a real ansible-playbook
+against a small HTTP API), and every module has it."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -136,3 +138,13 @@ def test_in_process_returns_what_a_module_process_returns(tmp_path, keystone):
     outside, log = run_playbook(tmp_path, keystone, False)
     assert MODULE_FILE in log  # Ansible started module processes this time
     assert comparable(outside) == comparable(inside)
+
+
+def test_every_module_runs_with_the_in_process_action():
+    from ansible_collections.ooo.cloud.plugins.plugin_utils.in_process import InProcessAction
+    modules = sorted(p.stem for p in (ROOT / 'plugins' / 'modules').glob('*.py'))
+    actions = sorted(p.stem for p in (ROOT / 'plugins' / 'action').glob('*.py'))
+    assert actions == modules
+    for name in modules:
+        action = importlib.import_module('ansible_collections.ooo.cloud.plugins.action.%s' % name)
+        assert issubclass(action.ActionModule, InProcessAction), name
