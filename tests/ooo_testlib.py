@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +61,31 @@ def wait_until(what, probe, timeout, interval=2.0):
         if time.monotonic() > deadline:
             raise AssertionError("timed out after %ds waiting for %s" % (timeout, what))
         time.sleep(interval)
+
+
+def guest_console(conn, server, timeout=240):
+    """The console log of a test guest once it printed what the metadata service told it.
+
+    The lab's OVS runs the userspace datapath, which can open a guest's tap while libvirt
+    has not brought it up yet and then never reads from it ("error receiving data from tap…:
+    Network is down" in ovs-vswitchd.log): the guest gets no DHCP lease. A guest without a
+    lease halfway through is hard-rebooted once (Nova plugs its port again), and the test says
+    so; a second miss fails the test.
+    """
+    def printed_metadata():
+        log = conn.compute.get_server_console_output(server)["output"]
+        return log if "ooo-guest: uuid" in log else None
+
+    try:
+        return wait_until("the guest of %s to print its metadata" % server.name, printed_metadata,
+                          timeout=timeout / 2, interval=5)
+    except AssertionError:
+        log = conn.compute.get_server_console_output(server)["output"]
+        if "ooo-guest: dhcp lease " in log:
+            raise
+    warnings.warn("%s got no DHCP lease in %d s; hard-rebooted it once (the lab's userspace OVS "
+                  "datapath can miss a tap that comes up late)" % (server.name, timeout / 2))
+    conn.compute.reboot_server(server, "HARD")
+    conn.compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=120)
+    return wait_until("the guest of %s to print its metadata after a hard reboot" % server.name,
+                      printed_metadata, timeout=timeout / 2, interval=5)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ooo_testlib import inventory, lab_nodes, wait_until
+from ooo_testlib import guest_console, inventory, lab_nodes
 
 CONTROLLER = "overcloud-controller-0"
 COMPUTES = {"overcloud-compute-0", "overcloud-compute-1"}
@@ -49,11 +49,7 @@ def test_the_demo_server_is_active_on_a_compute_and_got_dhcp(admin, demo):
     address = server.addresses[DEMO_NETWORK][0]["addr"]
 
     # The guest prints its DHCP lease, then what the metadata service told it.
-    def console_with_metadata():
-        log = demo.compute.get_server_console_output(server)["output"]
-        return log if "ooo-guest: uuid" in log else None
-    console = wait_until("the guest of %s to print its metadata" % DEMO_SERVER, console_with_metadata,
-                         timeout=240, interval=5)
+    console = guest_console(demo, server)
     lease = re.search(r"ooo-guest: dhcp lease (\S+)", console)
     assert lease and lease.group(1) == address, console[-2000:]
     assert "ooo-guest: uuid %s" % server.id in console, console[-2000:]

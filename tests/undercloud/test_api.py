@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from ooo_testlib import wait_until
+from ooo_testlib import guest_console
 
 SERVICE_TYPES = {"identity", "image", "placement", "compute", "network"}
 GUEST_IMAGE = "ooo-guest"
@@ -93,10 +93,7 @@ def test_a_server_boots_gets_dhcp_and_reads_metadata(conn, unique, tenant_networ
         assert server.status == "ACTIVE"
         address = server.addresses[tenant_network["network"].name][0]["addr"]
 
-        def console_with_metadata():
-            log = conn.compute.get_server_console_output(server)["output"]
-            return log if "ooo-guest: uuid" in log else None
-        console = wait_until("the guest to print its metadata", console_with_metadata, timeout=240, interval=5)
+        console = guest_console(conn, server)
         lease = re.search(r"ooo-guest: dhcp lease (\S+)", console)
         assert lease and lease.group(1) == address, console[-2000:]
         assert re.search(r"ooo-guest: instance-id i-[0-9a-f]{8}", console), console[-2000:]
