@@ -794,7 +794,7 @@ class OpenStackClient:
         attempts = 3 if method in ('GET', 'HEAD') else 1
         for attempt in range(1, attempts + 1):
             try:
-                return self.transport(method, url, headers, data)
+                return send_when_available(self.transport, method, url, headers, data)
             except OSError as e:
                 if attempt == attempts:
                     raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
@@ -867,3 +867,22 @@ def connect(params, read_only=False, environ=None):
         if client is not None and client._load_cached(cached):  # pylint: disable=protected-access
             return client
     return OpenStackClient(resolve_config(params, environ), read_only=read_only, cache_key=key)
+
+
+UNAVAILABLE = (502, 503, 504)
+
+
+def send_when_available(transport, method, url, headers, data, waits=(1, 2, 3, 4)):
+    """One request, sent again while a proxy answers that no server is available yet.
+
+    HAProxy answers 503 until its health checks have seen a just-started API: the request
+    never reached a service, so sending it again is safe.
+    """
+    for wait in tuple(waits) + (None,):
+        status, rheaders, rdata = transport(method, url, headers, data)
+        if status not in UNAVAILABLE or wait is None:
+            return status, rheaders, rdata
+        if hasattr(data, 'seek'):
+            data.seek(0)
+        time.sleep(wait)
+    return status, rheaders, rdata  # pragma: no cover

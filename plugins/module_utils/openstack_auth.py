@@ -28,6 +28,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
     close_matches,
     error_text,
     parse_time,
+    send_when_available,
 )
 
 
@@ -210,7 +211,7 @@ def request_token(client):
     body = json.dumps(auth_body(client.auth, client.auth_type)).encode('utf-8')
     headers = {'Content-Type': 'application/json', 'Accept': 'application/json', 'User-Agent': USER_AGENT}
     try:
-        status, rheaders, data = client.transport('POST', url, headers, body)
+        status, rheaders, data = send_when_available(client.transport, 'POST', url, headers, body)
     except OSError as e:
         raise OpenStackError('cannot reach Keystone for %s: %s' % (client.describe(), e))
     client.requests.append(('POST', url))

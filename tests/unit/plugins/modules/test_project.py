@@ -66,3 +66,20 @@ def test_auth_failure_names_cloud_not_password(cloud, run):
 def json_dump(obj):
     import json
     return json.dumps(obj)
+
+
+def test_a_proxy_without_a_server_yet_is_waited_for(cloud, run, monkeypatch):
+    """HAProxy answers 503 until its health check sees a just-started Keystone."""
+    from ansible_collections.ooo.cloud.plugins.module_utils import openstack
+    monkeypatch.setattr(openstack.time, 'sleep', lambda seconds: None)
+    unavailable = {'left': 2}
+    real = cloud.__class__.__call__
+
+    def flaky(self, method, url, headers, body=None):
+        if unavailable['left']:
+            unavailable['left'] -= 1
+            return 503, {'content-type': 'text/html'}, b'No server is available to handle this request.'
+        return real(self, method, url, headers, body)
+    monkeypatch.setattr(cloud.__class__, '__call__', flaky)
+    res = run(project.main, {'name': 'demo'})
+    assert res['changed'] is True and unavailable['left'] == 0
