@@ -6,9 +6,10 @@
 Every OpenStack module task runs on the deploy host (``connection: local`` or delegated to
 ``localhost``). Ansible would build the module's payload, start a Python interpreter and
 import ``ansible.module_utils.basic`` for every task and loop item: most of a no-op task's
-cost here (`make bench-modules`: 0.47 s a call as a module process, 0.097 s in the worker). This action imports the module once per worker and calls its ``main()``
-in the worker itself, with the same arguments, check/diff/no_log flags and result handling
-as a normal run (the module's JSON is parsed by Ansible's own code).
+cost here (`make bench-modules`: 0.47 s a call as a module process, 0.097 s in the worker).
+This action imports the module once per worker and calls its ``main()`` in the worker
+itself, with the same arguments, check/diff/no_log flags and result handling as a normal
+run (the module's JSON is parsed by Ansible's own code).
 
 It falls back to Ansible's normal module execution whenever in-process would differ: a
 remote or become connection, async, a task ``environment`` (the module reads ``OS_*``
