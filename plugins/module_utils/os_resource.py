@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 import traceback
+from urllib.parse import quote
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -40,14 +41,16 @@ from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
 )
 
 # kind -> how to find it: service, collection path, response keys, list path,
-# whether the API filters on ?name=, the name field.
+# whether the API filters on ?name=, the name field; the HTTP method of an update
+# (Keystone's is PATCH).
 KINDS = {
-    'domain': dict(service='identity', path='/domains', key='domain', plural='domains'),
-    'project': dict(service='identity', path='/projects', key='project', plural='projects', scoped_by='domain_id'),
-    'user': dict(service='identity', path='/users', key='user', plural='users', scoped_by='domain_id'),
-    'group': dict(service='identity', path='/groups', key='group', plural='groups', scoped_by='domain_id'),
-    'role': dict(service='identity', path='/roles', key='role', plural='roles'),
-    'service': dict(service='identity', path='/services', key='service', plural='services'),
+    'domain': dict(service='identity', path='/domains', key='domain', plural='domains', update='patch'),
+    'project': dict(service='identity', path='/projects', key='project', plural='projects', update='patch', scoped_by='domain_id'),
+    'user': dict(service='identity', path='/users', key='user', plural='users', update='patch', scoped_by='domain_id'),
+    'group': dict(service='identity', path='/groups', key='group', plural='groups', update='patch', scoped_by='domain_id'),
+    'role': dict(service='identity', path='/roles', key='role', plural='roles', update='patch'),
+    'service': dict(service='identity', path='/services', key='service', plural='services', update='patch'),
+    'endpoint': dict(service='identity', path='/endpoints', key='endpoint', plural='endpoints', update='patch'),
     'image': dict(service='image', path='/images', key=None, plural='images'),
     'flavor': dict(service='compute', path='/flavors', key='flavor', plural='flavors', list_path='/flavors/detail',
                    name_filter=False, list_params={'is_public': 'None'}),
@@ -59,6 +62,7 @@ KINDS = {
     'router': dict(service='network', path='/routers', key='router', plural='routers'),
     'security_group': dict(service='network', path='/security-groups', key='security_group',
                            plural='security_groups'),
+    'floating_ip': dict(service='network', path='/floatingips', key='floatingip', plural='floatingips'),
 }
 
 
@@ -178,7 +182,6 @@ class OpenStackModule:
         return found
 
     def _get_by_id(self, k, value):
-        from urllib.parse import quote
         data = self.client.get(k['service'], '%s/%s' % (k['path'], quote(value, safe='')))
         if data is None:
             return None
@@ -209,6 +212,10 @@ class ResourceModule(OpenStackModule):
     unordered = ()       # API fields compared as sets (lists)
     subset = ()          # API fields (dicts) where only the given keys are compared
     name_option = 'name'
+    # The KINDS entry of the resource: its REST collection serves the default create
+    # (POST), update (PUT, PATCH for Keystone) and delete.
+    kind = None
+    view_keys = None     # keys of the object returned to the user (None: all of them)
 
     def __init__(self):
         self.argument_spec = dict(self.argument_spec)
@@ -225,17 +232,25 @@ class ResourceModule(OpenStackModule):
         return {field: self.params[opt] for opt, field in self.fields.items() if self.params.get(opt) is not None}
 
     def create(self, desired):
-        raise NotImplementedError  # pragma: no cover
+        k = KINDS[self.kind]
+        return self.client.post(k['service'], k['path'], {k['key']: desired})[k['key']]
 
     def update(self, current, changes):
-        raise NotImplementedError  # pragma: no cover
+        k = KINDS[self.kind]
+        send = getattr(self.client, k.get('update', 'put'))
+        return send(k['service'], self.item_path(current), {k['key']: changes})[k['key']]
 
     def delete(self, current):
-        raise NotImplementedError  # pragma: no cover
+        self.client.delete(KINDS[self.kind]['service'], self.item_path(current))
+
+    def item_path(self, current):
+        return '%s/%s' % (KINDS[self.kind]['path'], quote(current['id'], safe=''))
 
     def view(self, obj):
-        """What is returned to the user (the API object by default)."""
-        return obj
+        """What is returned to the user: the API object, or its ``view_keys``."""
+        if self.view_keys is None:
+            return obj
+        return {key: obj.get(key) for key in self.view_keys if key in obj}
 
     def validate(self):
         """Checks of the input before any API call."""

@@ -90,6 +90,8 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class CatalogServiceModule(ResourceModule):
     noun = 'service'
+    kind = 'service'
+    view_keys = ('id', 'name', 'type', 'description', 'enabled')
     argument_spec = dict(
         description=dict(type='str'),
         enabled=dict(type='bool', default=True),
@@ -107,18 +109,6 @@ class CatalogServiceModule(ResourceModule):
                       % (self.params['name'], self.params['service_type'], len(matches),
                          ', '.join(m['id'] for m in matches)))
         return matches[0] if matches else None
-
-    def create(self, desired):
-        return self.client.post('identity', '/services', {'service': desired})['service']
-
-    def update(self, current, changes):
-        return self.client.patch('identity', '/services/%s' % current['id'], {'service': changes})['service']
-
-    def delete(self, current):
-        self.client.delete('identity', '/services/%s' % current['id'])
-
-    def view(self, obj):
-        return {k: obj.get(k) for k in ('id', 'name', 'type', 'description', 'enabled') if k in obj}
 
 
 def main():

@@ -102,6 +102,8 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class EndpointModule(ResourceModule):
     noun = 'endpoint'
+    kind = 'endpoint'
+    view_keys = ('id', 'service_id', 'interface', 'region_id', 'url', 'enabled')
     argument_spec = dict(
         enabled=dict(type='bool', default=True),
         endpoint_interface=dict(type='str', required=True, choices=['admin', 'internal', 'public']),
@@ -145,18 +147,6 @@ class EndpointModule(ResourceModule):
 
     def diff_fields(self, current, desired):
         return set(self.fields.values()) | {'service_id'}
-
-    def create(self, desired):
-        return self.client.post('identity', '/endpoints', {'endpoint': desired})['endpoint']
-
-    def update(self, current, changes):
-        return self.client.patch('identity', '/endpoints/%s' % current['id'], {'endpoint': changes})['endpoint']
-
-    def delete(self, current):
-        self.client.delete('identity', '/endpoints/%s' % current['id'])
-
-    def view(self, obj):
-        return {k: obj.get(k) for k in ('id', 'service_id', 'interface', 'region_id', 'url', 'enabled') if k in obj}
 
 
 def main():

@@ -98,6 +98,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class FloatingIpModule(ResourceModule):
     noun = 'floating_ip'
+    kind = 'floating_ip'
     argument_spec = dict(
         description=dict(type='str'),
         fixed_address=dict(type='str'),
@@ -182,16 +183,13 @@ class FloatingIpModule(ResourceModule):
     def create(self, desired):
         if not self.network_id:
             self.fail('network is required to allocate a floating IP')
-        return self.client.post('network', '/floatingips', {'floatingip': desired})['floatingip']
+        return super().create(desired)
 
     def update(self, current, changes):
         body = dict(changes)
         if 'port_id' in body and 'fixed_ip_address' not in body and self.fixed_ip:
             body['fixed_ip_address'] = self.fixed_ip
-        return self.client.put('network', '/floatingips/%s' % current['id'], {'floatingip': body})['floatingip']
-
-    def delete(self, current):
-        self.client.delete('network', '/floatingips/%s' % current['id'])
+        return super().update(current, body)
 
 
 def main():

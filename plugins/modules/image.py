@@ -182,6 +182,7 @@ def file_hashes(path, algo='sha512'):
 
 class ImageModule(ResourceModule):
     noun = 'image'
+    kind = 'image'
     argument_spec = dict(
         container_format=dict(type='str', choices=['aki', 'ami', 'ari', 'bare', 'compressed', 'docker', 'ova', 'ovf']),
         disk_format=dict(type='str', choices=['aki', 'ami', 'ari', 'iso', 'ploop', 'qcow2', 'raw', 'vdi', 'vhd',
@@ -324,9 +325,6 @@ class ImageModule(ResourceModule):
         if 'data' in changes:
             image = self._upload(image)
         return image
-
-    def delete(self, current):
-        self.client.delete('image', '/images/%s' % current['id'])
 
     def view(self, obj):
         return {k: v for k, v in obj.items() if k not in ('data', 'properties')}

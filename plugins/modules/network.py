@@ -121,6 +121,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class NetworkModule(ResourceModule):
     noun = 'network'
+    kind = 'network'
     argument_spec = dict(
         admin_state_up=dict(type='bool'),
         description=dict(type='str'),
@@ -149,15 +150,6 @@ class NetworkModule(ResourceModule):
         if self.project_id:
             want['project_id'] = self.project_id
         return want
-
-    def create(self, desired):
-        return self.client.post('network', '/networks', {'network': desired})['network']
-
-    def update(self, current, changes):
-        return self.client.put('network', '/networks/%s' % current['id'], {'network': changes})['network']
-
-    def delete(self, current):
-        self.client.delete('network', '/networks/%s' % current['id'])
 
 
 def main():

@@ -86,6 +86,8 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class ProjectModule(ResourceModule):
     noun = 'project'
+    kind = 'project'
+    view_keys = ('id', 'name', 'domain_id', 'description', 'enabled', 'is_domain', 'parent_id', 'tags')
     argument_spec = dict(
         description=dict(type='str'),
         domain=dict(type='str', default='default'),
@@ -103,19 +105,6 @@ class ProjectModule(ResourceModule):
         want = super().desired()
         want['domain_id'] = self.domain_id
         return want
-
-    def create(self, desired):
-        return self.client.post('identity', '/projects', {'project': desired})['project']
-
-    def update(self, current, changes):
-        return self.client.patch('identity', '/projects/%s' % current['id'], {'project': changes})['project']
-
-    def delete(self, current):
-        self.client.delete('identity', '/projects/%s' % current['id'])
-
-    def view(self, obj):
-        return {k: obj.get(k) for k in ('id', 'name', 'domain_id', 'description', 'enabled', 'is_domain', 'parent_id', 'tags')
-                if k in obj}
 
 
 def main():

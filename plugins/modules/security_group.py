@@ -170,6 +170,7 @@ def rule_key(rule):
 
 class SecurityGroupModule(ResourceModule):
     noun = 'security_group'
+    kind = 'security_group'
     argument_spec = dict(
         description=dict(type='str'),
         name=dict(type='str', required=True),
@@ -265,9 +266,6 @@ class SecurityGroupModule(ResourceModule):
         if 'rules' in changes:
             self._sync_rules(current, current.get('security_group_rules') or [], changes['rules'])
         return self._refresh(current['id'])
-
-    def delete(self, current):
-        self.client.delete('network', '/security-groups/%s' % current['id'])
 
 
 def main():

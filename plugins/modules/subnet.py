@@ -181,6 +181,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class SubnetModule(ResourceModule):
     noun = 'subnet'
+    kind = 'subnet'
     argument_spec = dict(
         allocation_pools=dict(type='list', elements='dict', options=dict(
             end=dict(type='str', required=True), start=dict(type='str', required=True))),
@@ -295,13 +296,7 @@ class SubnetModule(ResourceModule):
         for opt in ('network', 'cidr'):
             if not self.params[opt]:
                 self.fail("subnet '%s' does not exist: %s is required to create it" % (self.params['name'], opt))
-        return self.client.post('network', '/subnets', {'subnet': desired})['subnet']
-
-    def update(self, current, changes):
-        return self.client.put('network', '/subnets/%s' % current['id'], {'subnet': changes})['subnet']
-
-    def delete(self, current):
-        self.client.delete('network', '/subnets/%s' % current['id'])
+        return super().create(desired)
 
 
 def main():

@@ -103,6 +103,7 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 class UserModule(ResourceModule):
     noun = 'user'
+    kind = 'user'
     argument_spec = dict(
         default_project=dict(type='str'),
         description=dict(type='str'),
@@ -138,13 +139,7 @@ class UserModule(ResourceModule):
         body = dict(desired)
         if self.params['password'] is not None:
             body['password'] = self.params['password']
-        return self.client.post('identity', '/users', {'user': body})['user']
-
-    def update(self, current, changes):
-        return self.client.patch('identity', '/users/%s' % current['id'], {'user': changes})['user']
-
-    def delete(self, current):
-        self.client.delete('identity', '/users/%s' % current['id'])
+        return super().create(body)
 
     def diff_view(self, obj, fields):
         return super().diff_view(obj, [f for f in fields if f != 'password'])
