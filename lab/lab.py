@@ -34,6 +34,10 @@ LAB_NAME = os.environ.get("OOO_LAB_NAME", "ooo-lab")
 LABEL = "ooo.lab=%s" % LAB_NAME
 IMAGE_REPO = "localhost/%s-node" % LAB_NAME
 PROXY_PORT = 3142
+# The lab (its nodes, bridges and the proxy's address) is one per machine, whichever checkout
+# made it: the proxy's pid lives beside the machine-wide cache, so any checkout stops it.
+PROXY_PIDFILE = CACHE / ("%s-apt-proxy.pid" % LAB_NAME)
+PROXY_LOG = CACHE / ("%s-apt-proxy.log" % LAB_NAME)
 
 # The node image: what debootstrap puts in it. Part of the image's content hash.
 IMAGE_SUITE = os.environ.get("OOO_LAB_SUITE", "trixie")
@@ -187,12 +191,12 @@ def _pid_alive(pidfile):
 
 
 def start_proxy(address):
-    pidfile = STATE / "apt-proxy.pid"
+    pidfile = PROXY_PIDFILE
     if _pid_alive(pidfile):
         return
     cache = CACHE / "apt"
     cache.mkdir(parents=True, exist_ok=True)
-    logfile = open(STATE / "apt-proxy.log", "a")  # noqa: SIM115 - handed to the daemon
+    logfile = open(PROXY_LOG, "a")  # noqa: SIM115 - handed to the daemon
     proc = subprocess.Popen([sys.executable, str(LAB_DIR / "apt_proxy.py"), "--bind", address,
                              "--port", str(PROXY_PORT), "--cache", str(cache)],
                             stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -201,16 +205,17 @@ def start_proxy(address):
     time.sleep(0.3)
     if proc.poll() is not None:
         raise LabError("the apt proxy did not start on %s:%d; see %s"
-                       % (address, PROXY_PORT, STATE / "apt-proxy.log"))
+                       % (address, PROXY_PORT, PROXY_LOG))
     log("apt proxy on %s:%d (cache %s)" % (address, PROXY_PORT, cache))
 
 
 def stop_proxy():
-    pidfile = STATE / "apt-proxy.pid"
-    pid = _pid_alive(pidfile)
-    if pid:
-        os.kill(pid, signal.SIGTERM)
-    pidfile.unlink(missing_ok=True)
+    # STATE's pid file: a proxy started by a checkout from before the pid file moved.
+    for pidfile in (PROXY_PIDFILE, STATE / "apt-proxy.pid"):
+        pid = _pid_alive(pidfile)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+        pidfile.unlink(missing_ok=True)
 
 
 # --- networks and nodes --------------------------------------------------------------------
