@@ -190,9 +190,14 @@ def _pid_alive(pidfile):
         return None
 
 
+def _proxy_pidfiles():
+    # STATE's pid file: a proxy started by a checkout from before the pid file moved.
+    return (PROXY_PIDFILE, STATE / "apt-proxy.pid")
+
+
 def start_proxy(address):
     pidfile = PROXY_PIDFILE
-    if _pid_alive(pidfile):
+    if any(_pid_alive(f) for f in _proxy_pidfiles()):
         return
     cache = CACHE / "apt"
     cache.mkdir(parents=True, exist_ok=True)
@@ -210,8 +215,7 @@ def start_proxy(address):
 
 
 def stop_proxy():
-    # STATE's pid file: a proxy started by a checkout from before the pid file moved.
-    for pidfile in (PROXY_PIDFILE, STATE / "apt-proxy.pid"):
+    for pidfile in _proxy_pidfiles():
         pid = _pid_alive(pidfile)
         if pid:
             os.kill(pid, signal.SIGTERM)
