@@ -14,6 +14,7 @@ mkdir -p "$LOGS"
 
 stage() { printf '\n=== e2e: %s (%s)\n' "$*" "$(date +%T)"; }
 fail() { printf 'e2e: FAILED: %s\n' "$*" >&2; exit 1; }
+descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
 
 # A playbook run that must change nothing: the recap of every host says changed=0. Timed.
 converged() {
@@ -54,7 +55,8 @@ if ! ssh -F .lab/ssh/config undercloud test -e /etc/keystone/fernet-keys/0; then
   deploy=$!
   sleep "${OOO_E2E_KILL_AFTER:-150}"
   if kill -0 "$deploy" 2>/dev/null; then
-    kill -KILL -- "-$deploy" || true
+    # Ansible's workers start sessions of their own: the group kill alone leaves them behind.
+    kill -KILL -- "-$deploy" $(descendants "$deploy") 2>/dev/null || true
     echo "killed the deploy after ${OOO_E2E_KILL_AFTER:-150} s at: $(grep -E '^TASK' "$LOGS/undercloud-killed.log" | tail -1)"
   fi
   wait "$deploy" || true
