@@ -196,7 +196,6 @@ def _proxy_pidfiles():
 
 
 def start_proxy(address):
-    pidfile = PROXY_PIDFILE
     if any(_pid_alive(f) for f in _proxy_pidfiles()):
         return
     cache = CACHE / "apt"
@@ -206,7 +205,7 @@ def start_proxy(address):
                              "--port", str(PROXY_PORT), "--cache", str(cache)],
                             stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True, cwd="/")
-    pidfile.write_text(str(proc.pid))
+    PROXY_PIDFILE.write_text(str(proc.pid))
     time.sleep(0.3)
     if proc.poll() is not None:
         raise LabError("the apt proxy did not start on %s:%d; see %s"

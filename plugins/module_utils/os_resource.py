@@ -10,12 +10,14 @@ other resources and turns OpenStackError into ``fail_json``.
 ``ResourceModule`` is the state machine of a resource module. A subclass
 declares
 
-* ``noun``: the key the resource is returned under (``project``, ``network``);
+* ``kind``: its ``KINDS`` entry (``project``, ``network``): the REST collection of the
+  default ``create``/``update``/``delete``, and the key the resource is returned under
+  (``noun``, which a subclass without a collection of its own sets instead);
 * ``fields``: module option -> API field, for options copied as they are;
 * ``updatable``: API fields that can change in place; any other difference
   fails naming the option;
-* hooks ``find()``, ``desired()`` (optional), ``create(desired)``,
-  ``update(current, changes)``, ``delete(current)``.
+* hooks ``find()``, ``desired()`` (optional), and ``create(desired)``,
+  ``update(current, changes)``, ``delete(current)`` where the defaults do not fit.
 
 and the base looks up the resource, computes the differences, predicts the
 result in check mode without any write call (the client refuses writes in
@@ -206,7 +208,6 @@ class OpenStackModule:
 class ResourceModule(OpenStackModule):
     """State machine of a resource with ``state: present|absent``."""
 
-    noun = 'resource'
     fields = {}          # option -> API field
     updatable = ()       # API fields that change in place
     unordered = ()       # API fields compared as sets (lists)
@@ -216,6 +217,11 @@ class ResourceModule(OpenStackModule):
     # (POST), update (PUT, PATCH for Keystone) and delete.
     kind = None
     view_keys = None     # keys of the object returned to the user (None: all of them)
+
+    @property
+    def noun(self):
+        """The key the resource is returned under (its kind unless a subclass says)."""
+        return self.kind or 'resource'
 
     def __init__(self):
         self.argument_spec = dict(self.argument_spec)

@@ -89,7 +89,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class CatalogServiceModule(ResourceModule):
-    noun = 'service'
     kind = 'service'
     view_keys = ('id', 'name', 'type', 'description', 'enabled')
     argument_spec = dict(

@@ -101,7 +101,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class EndpointModule(ResourceModule):
-    noun = 'endpoint'
     kind = 'endpoint'
     view_keys = ('id', 'service_id', 'interface', 'region_id', 'url', 'enabled')
     argument_spec = dict(

@@ -97,7 +97,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class FloatingIpModule(ResourceModule):
-    noun = 'floating_ip'
     kind = 'floating_ip'
     argument_spec = dict(
         description=dict(type='str'),

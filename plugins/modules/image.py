@@ -181,7 +181,6 @@ def file_hashes(path, algo='sha512'):
 
 
 class ImageModule(ResourceModule):
-    noun = 'image'
     kind = 'image'
     argument_spec = dict(
         container_format=dict(type='str', choices=['aki', 'ami', 'ari', 'bare', 'compressed', 'docker', 'ova', 'ovf']),

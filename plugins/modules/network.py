@@ -120,7 +120,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class NetworkModule(ResourceModule):
-    noun = 'network'
     kind = 'network'
     argument_spec = dict(
         admin_state_up=dict(type='bool'),

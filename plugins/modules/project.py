@@ -85,7 +85,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class ProjectModule(ResourceModule):
-    noun = 'project'
     kind = 'project'
     view_keys = ('id', 'name', 'domain_id', 'description', 'enabled', 'is_domain', 'parent_id', 'tags')
     argument_spec = dict(

@@ -169,7 +169,6 @@ def rule_key(rule):
 
 
 class SecurityGroupModule(ResourceModule):
-    noun = 'security_group'
     kind = 'security_group'
     argument_spec = dict(
         description=dict(type='str'),

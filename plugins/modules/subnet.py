@@ -180,7 +180,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class SubnetModule(ResourceModule):
-    noun = 'subnet'
     kind = 'subnet'
     argument_spec = dict(
         allocation_pools=dict(type='list', elements='dict', options=dict(

@@ -102,7 +102,6 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 
 
 class UserModule(ResourceModule):
-    noun = 'user'
     kind = 'user'
     argument_spec = dict(
         default_project=dict(type='str'),
