@@ -181,13 +181,21 @@ def ssh_key():
     return key
 
 
+def _runs(pid, program):
+    """Whether process `pid` is alive and runs `program`: after a restart its pid may be another's."""
+    try:
+        return program in Path("/proc/%d/cmdline" % int(pid)).read_text()
+    except (OSError, ValueError):
+        return False
+
+
 def _pid_alive(pidfile):
+    """The proxy's pid from `pidfile` if that process is still the proxy, else None."""
     try:
         pid = int(pidfile.read_text())
-        os.kill(pid, 0)
-        return pid
     except (OSError, ValueError):
         return None
+    return pid if _runs(pid, "apt_proxy.py") else None
 
 
 def _proxy_pidfiles():
@@ -242,12 +250,19 @@ def create_networks(networks):
 
 
 def container_info(name):
-    """(status, lab label) of a container, or (None, None) if there is none."""
-    proc = podman("container", "inspect", "--format", '{{.State.Status}} {{index .Config.Labels "ooo.lab"}}',
-                  name, check=False)
+    """(status, lab label) of a container, or (None, None) if there is none.
+
+    The status is "stale" when podman says the container runs but its init is gone: the
+    machine restarted without clearing /run, so podman's records outlived the processes
+    (seen here: exec then fails with "cannot exec in a stopped container").
+    """
+    proc = podman("container", "inspect", "--format",
+                  '{{.State.Status}} {{.State.Pid}} {{index .Config.Labels "ooo.lab"}}', name, check=False)
     if proc.returncode != 0:
         return None, None
-    status, label = (proc.stdout.split() + ["", ""])[:2]
+    status, pid, label = (proc.stdout.split() + ["", "", ""])[:3]
+    if status in ("running", "stopping", "paused") and not _runs(pid, "/sbin/init"):
+        status = "stale"
     return status, label
 
 
@@ -258,7 +273,12 @@ def start_node(name, addresses, tag):
                        "rename or remove it" % (name, LAB_NAME))
     if status == "running":
         return False
-    if status is not None:
+    if status == "stale":
+        # podman can neither start nor stop it any more; only removal clears its records.
+        log("node '%s': podman says it runs but its processes are gone (the machine restarted); "
+            "recreating it from the image" % name)
+        podman("rm", "-f", "-t", "0", name)
+    elif status is not None:
         podman("start", name)
         return True
     # ctlplane first: it becomes the node's first interface.
