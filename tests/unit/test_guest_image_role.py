@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -126,3 +127,59 @@ def test_lease_with_router_only_is_reported_once(udhcpc):
     ip_calls, console = udhcpc('renew', ip='10.0.0.5', mask='24', serverid='10.0.0.2', router='10.0.0.1')
     assert console.count('dhcp lease') == 1
     assert console.count('dhcp routes') == 1
+
+
+def run_file(name, *args, env=None):
+    """A script of the role's files/ run as the tasks run it: python3 -c <its text> args."""
+    text = (ROLE / 'files' / name).read_text(encoding='utf-8')
+    return subprocess.run(['python3', '-c', text, *args], capture_output=True, text=True, env=env, check=False)
+
+
+def test_probe_reads_the_last_build(tmp_path):
+    (tmp_path / 'manifest.json').write_text('{"format": 1}', encoding='utf-8')
+    (tmp_path / 'vmlinuz').write_bytes(b'kernel')
+    found = yaml.safe_load(run_file('guest_image_probe.py', str(tmp_path), 'vmlinuz', 'disk.raw').stdout)
+    assert found['manifest'] == {'format': 1}
+    assert found['files'] == {'vmlinuz': hashlib.md5(b'kernel').hexdigest()}
+    assert isinstance(found['indexes_age'], int)
+
+
+def test_probe_of_a_node_that_never_built(tmp_path):
+    found = yaml.safe_load(run_file('guest_image_probe.py', str(tmp_path / 'none'), 'vmlinuz').stdout)
+    assert found['manifest'] is None and found['files'] == {}
+
+
+@pytest.fixture
+def apt_cache(tmp_path):
+    """An apt-cache that knows linux-image-amd64 (a meta-package), its kernel and busybox-static."""
+    known = {
+        'linux-image-amd64': 'Package: linux-image-amd64\nVersion: 6.12.117-1\n'
+                             'Depends: linux-image-6.12.117+deb13-amd64 (= 6.12.117-1)\n',
+        'linux-image-6.12.117+deb13-amd64': 'Package: linux-image-6.12.117+deb13-amd64\nVersion: 6.12.117-1\n'
+                                            'Depends: kmod, linux-base (>= 4.3~)\n',
+        'busybox-static': 'Package: busybox-static\nVersion: 1:1.37.0-6+b9\n',
+    }
+    bindir = tmp_path / 'bin'
+    bindir.mkdir()
+    for name, text in known.items():
+        (tmp_path / name).write_text(text, encoding='utf-8')
+    script = bindir / 'apt-cache'
+    script.write_text('#!/bin/sh\nfor last; do :; done\ncat "%s/$last" 2>/dev/null || '
+                      '{ echo "E: No packages found" >&2; exit 100; }\n' % tmp_path, encoding='utf-8')
+    script.chmod(0o755)
+    return dict(os.environ, PATH='%s:%s' % (bindir, os.environ['PATH']))
+
+
+def test_lookup_follows_the_kernel_meta_package(apt_cache):
+    found = yaml.safe_load(run_file('guest_image_lookup.py', 'linux-image-amd64', 'busybox-static', env=apt_cache).stdout)
+    assert found == {'kernel': {'package': 'linux-image-6.12.117+deb13-amd64', 'version': '6.12.117-1'},
+                     'busybox': {'package': 'busybox-static', 'version': '1:1.37.0-6+b9'}}
+    found = yaml.safe_load(run_file('guest_image_lookup.py', 'linux-image-6.12.117+deb13-amd64', 'busybox-static',
+                                    env=apt_cache).stdout)
+    assert found['kernel']['package'] == 'linux-image-6.12.117+deb13-amd64'
+
+
+def test_lookup_of_an_unknown_package_names_it_and_the_variable(apt_cache):
+    proc = run_file('guest_image_lookup.py', 'linux-image-nope', 'busybox-static', env=apt_cache)
+    assert proc.returncode != 0
+    assert "no package 'linux-image-nope'" in proc.stderr and 'guest_image_kernel_package' in proc.stderr
