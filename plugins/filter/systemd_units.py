@@ -10,7 +10,7 @@ short_description: The state of systemd units from one C(systemctl show) call
 version_added: 0.1.0
 description:
   - Reads the output of C(systemctl show --property=Id,ActiveState,UnitFileState UNIT...)
-    into a dict keyed by unit name (C(.service) left off), so a role asks systemd once for
+    into a dict keyed by unit name, so a role asks systemd once for
     all its units and calls C(ansible.builtin.systemd_service) only for those that are not
     as it wants them. One call instead of one module run per unit.
   - A unit systemd does not know is inactive and not enabled.
@@ -23,8 +23,8 @@ options:
   names:
     description:
       - The unit names given to C(systemctl show), in the same order; the result is keyed by
-        them. Without it the result is keyed by C(Id), which for an alias (C(mysql)) is the
-        unit it stands for (C(mariadb)).
+        them as given. Without it the result is keyed by C(Id) (C(.service) left off), which
+        for an alias (C(mysql)) is the unit it stands for (C(mariadb)).
     type: list
     elements: str
 """
@@ -80,7 +80,7 @@ def systemd_units(text, names=None):
     units = {}
     for index, props in enumerate(blocks):
         if names is not None:
-            name = _short(names[index])
+            name = names[index]
         elif "Id" in props:
             name = _short(props["Id"])
         else:

@@ -801,6 +801,26 @@ class OpenStackClient:
                 time.sleep(attempt)
         raise OpenStackError('unreachable')  # pragma: no cover
 
+    def password_works(self, user_id, password):
+        """Whether Keystone accepts ``password`` for the user: an unscoped token request as them.
+
+        Keystone never shows a password; asking for a token is the only way to compare one (one
+        hash check on the server). It changes nothing, so it is allowed in check mode. A
+        disabled user is refused whatever the password: ask only for enabled ones.
+        """
+        body = {'auth': {'identity': {'methods': ['password'],
+                                      'password': {'user': {'id': user_id, 'password': password}}}}}
+        url = self.endpoint('identity') + '/auth/tokens'
+        headers = {'Accept': 'application/json', 'Content-Type': 'application/json', 'User-Agent': USER_AGENT}
+        status, _headers, rdata = self._send('identity', 'POST', url, headers, json.dumps(body).encode('utf-8'))
+        self.requests.append(('POST', url))
+        if status in (200, 201):
+            return True
+        if status == 401:
+            return False
+        raise OpenStackError('Keystone POST /auth/tokens (checking the password of user %s) failed: HTTP %s: %s'
+                             % (user_id, status, error_text(rdata)))
+
     def get(self, service, path, params=None):
         """GET returning the JSON body, or None on 404."""
         return self.request(service, 'GET', path, params=params, ok_404=True)[2]

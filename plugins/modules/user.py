@@ -53,7 +53,10 @@ options:
   update_password:
     description:
       - V(on_create) sets the password only when the user is created.
-      - V(always) sets it on every run (the task then always reports a change, as Keystone cannot compare it).
+      - V(always) makes it the user's password on every run. Keystone cannot show a password, so the
+        module asks Keystone for a token as the user (one request) and changes the password only when
+        Keystone refuses it; a password unchanged since the last run reports no change. For a disabled
+        user, whom Keystone refuses whatever the password, the password is left as it is.
     type: str
     default: on_create
     choices: [always, on_create]
@@ -130,7 +133,9 @@ class UserModule(ResourceModule):
 
     def differences(self, current, desired):
         changes = super().differences(current, desired)
-        if self.params['password'] is not None and self.params['update_password'] == 'always':
+        if (self.params['password'] is not None and self.params['update_password'] == 'always'
+                and current.get('enabled', True) and desired.get('enabled', True)
+                and not self.client.password_works(current['id'], self.params['password'])):
             changes['password'] = self.params['password']
         return changes
 

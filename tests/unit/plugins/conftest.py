@@ -202,7 +202,7 @@ class FakeCloud:
         self.calls.append((method, host + path, data))
         if path == '/v3/auth/tokens' and method == 'POST':
             self.auth_count += 1
-            if self.fail_auth:
+            if self.fail_auth or not self._password_ok(data):
                 return self._resp(401, {'error': {'code': 401, 'message': 'The request you have made requires authentication.'}})
             return 201, {'x-subject-token': 'tok%d' % self.auth_count, 'content-type': 'application/json'}, json.dumps({
                 'token': {'expires_at': '2099-01-01T00:00:00.000000Z', 'catalog': CATALOG,
@@ -216,6 +216,14 @@ class FakeCloud:
                 status, out = fn(match, data, query)
                 return self._resp(status, out)
         return self._generic(method, host, path, query, data)
+
+    def _password_ok(self, data):
+        """A token request naming a user by id must bring that user's password (the admin's always works)."""
+        user = (((data or {}).get('auth') or {}).get('identity') or {}).get('password', {}).get('user') or {}
+        if 'id' not in user:
+            return True
+        known = self.store[('keystone', '/v3/users')].get(user['id'])
+        return bool(known) and known.get('password') == user.get('password')
 
     @staticmethod
     def _resp(status, body):

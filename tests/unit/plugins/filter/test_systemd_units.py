@@ -42,9 +42,10 @@ def test_units_are_keyed_by_id_without_service():
 
 
 def test_names_key_the_result_so_an_alias_is_found_by_its_name():
-    names = ["nova-api", "libvirtd.socket", "nova-conductor", "mysql", "nope"]
+    names = ["nova-api", "libvirtd.socket", "nova-conductor.service", "mysql", "nope"]
     units = systemd_units(SHOW, iter(names))
-    assert list(units) == ["nova-api", "libvirtd.socket", "nova-conductor", "mysql", "nope"]
+    assert list(units) == names  # as given, ".service" and all
+    assert units["nova-conductor.service"]["ActiveState"] == "failed"
     assert units["mysql"]["UnitFileState"] == "disabled"
 
 

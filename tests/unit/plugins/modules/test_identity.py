@@ -24,8 +24,21 @@ def test_user_lifecycle_and_password_never_shown(cloud, run):
     assert cloud.items(KS, '/v3/users')[0]['email'] == 'a@example.com'
     res = run(user.main, dict(args, email='b@example.com'))
     assert cloud.items(KS, '/v3/users')[0]['email'] == 'b@example.com'
+    args['email'] = 'b@example.com'
+    # always: Keystone is asked whether it takes the password; the same one changes nothing.
     res = run(user.main, dict(args, update_password='always'))
-    assert res['changed'] is True
+    assert res['changed'] is False
+    res = run(user.main, dict(args, password='n3w-p4ss-w0rd', update_password='always'), check=True)
+    assert res['changed'] is True and cloud.items(KS, '/v3/users')[0]['password'] == 'p4ss-w0rd'
+    res = run(user.main, dict(args, password='n3w-p4ss-w0rd', update_password='always'))
+    assert res['changed'] is True and cloud.items(KS, '/v3/users')[0]['password'] == 'n3w-p4ss-w0rd'
+    assert 'n3w-p4ss-w0rd' not in json.dumps(res)
+    res = run(user.main, dict(args, password='n3w-p4ss-w0rd', update_password='always'))
+    assert res['changed'] is False
+    # on_create never asks
+    asked = cloud.auth_count
+    res = run(user.main, dict(args, password='other-p4ss-w0rd'))
+    assert res['changed'] is False and cloud.auth_count == asked
     res = run(user.main, {'name': 'alice', 'state': 'absent'})
     assert res['changed'] is True and cloud.items(KS, '/v3/users') == []
 
