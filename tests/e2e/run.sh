@@ -77,6 +77,23 @@ ssh -F .lab/ssh/config undercloud systemctl is-active nova-conductor || fail "no
 stage "undercloud: the real APIs work"
 "${PYTEST[@]}" tests/undercloud/test_api.py
 
+stage "undercloud: passwords changed in the secrets file reach the services, Keystone, MariaDB, RabbitMQ"
+rotate="glance_keystone_password glance_db_password nova_rabbitmq_password"
+.venv/bin/python - inventories/secrets/lab/undercloud.yml $rotate <<'PY'
+import secrets, sys, yaml
+path, names = sys.argv[1], sys.argv[2:]
+with open(path) as f:
+    data = yaml.safe_load(f)
+data.update({name: secrets.token_urlsafe(24) for name in names})
+with open(path, "w") as f:  # in place: the file keeps its mode 0600
+    yaml.safe_dump(data, f, default_flow_style=False)
+PY
+"${PLAYBOOK[@]}" playbooks/undercloud.yml | tee "$LOGS/undercloud-rotate.log"
+grep -qE '^undercloud +: ok=[0-9]+ +changed=[1-9]' "$LOGS/undercloud-rotate.log" \
+  || fail "changing $rotate changed nothing"
+converged undercloud-rotated playbooks/undercloud.yml
+"${PYTEST[@]}" tests/undercloud/test_api.py -k "image or compute_service"
+
 if [ -f tests/integration/modules.yml ]; then
   stage "modules: integration tests against the undercloud"
   "${PLAYBOOK[@]}" tests/integration/modules.yml
