@@ -81,6 +81,8 @@ PROBED = {'stdout_lines': [
 def test_packages_found_are_the_installed_ones():
     found = decide('service_packages', '{{ __service_packages_found }}', __service_packages_result=PROBED)
     assert found == [['keystone', 'installed', '2:27.0.0-3+deb13u6'], ['python3-pymysql', 'installed', '1.1.1-1']]
+    versions = decide('service_packages', '{{ __service_packages_found_versions }}', __service_packages_result=PROBED)
+    assert versions == {'keystone': '2:27.0.0-3+deb13u6', 'python3-pymysql': '1.1.1-1'}
 
 
 def test_packages_probe_reads_only_the_named_packages():
