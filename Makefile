@@ -11,7 +11,11 @@ COLLECTIONS := $(BUILD)/collections
 INVENTORY   ?= inventories/lab
 LAB         := $(PY) lab/lab.py -i $(INVENTORY)
 PLAYBOOK    := $(BIN)/ansible-playbook -i $(INVENTORY)
-APT_PACKAGES := podman runc debootstrap zstd openssh-client iptables rsync git
+# Named explicitly, installed without recommends: podman alone would bring the CNI plugins, not
+# netavark (only a Recommends), and the lab's bridges would get no address on the host.
+# iproute2 and iputils-ping: lab.py checks the bridges with `ip`, the tests ping the nodes.
+APT_PACKAGES := podman runc netavark aardvark-dns debootstrap zstd openssh-client iptables \
+                iproute2 iputils-ping rsync git
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
@@ -30,8 +34,8 @@ deploy: lab-up ## Create the lab if needed; deploy the undercloud, the overcloud
 test: lint sanity unit e2e ## Lint, sanity, unit tests and the end-to-end tests on the lab
 
 # --- what the targets need -------------------------------------------------------------
-# apt packages, once: skipped when all are installed already.
-$(BUILD)/deps.stamp:
+# apt packages, once: skipped when all are installed already; checked again when the list changes.
+$(BUILD)/deps.stamp: Makefile
 	@mkdir -p $(BUILD)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
