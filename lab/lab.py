@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import ipaddress
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +52,9 @@ IMAGE_PACKAGES = [
 NODE_RUN_FLAGS = ["--privileged", "--systemd=always", "--no-hosts", "--dns=none",
                   "--device=/dev/net/tun", "--tmpfs=/tmp", "--stop-timeout=20"]
 BOOT_TIMEOUT = 60
+CONTAINERS_CONF = LAB_DIR / "containers.conf"
+# Where podman keeps the networks of its CNI backend: a lab made under CNI leaves them there.
+CNI_CONFIG_DIR = Path("/etc/cni/net.d")
 
 
 class LabError(Exception):
@@ -118,12 +123,153 @@ def validate(inventory):
         elif hv.get("ansible_host") not in (None, addresses["ctlplane"]):
             errors.append("node '%s': ansible_host: %s differs from ooo_node_addresses.ctlplane %s"
                           % (name, hv["ansible_host"], addresses["ctlplane"]))
-    if "ctlplane" in networks and not networks["ctlplane"].get("gateway"):
-        errors.append("network 'ctlplane': gateway: missing; the lab host takes that address")
+    errors += validate_lab_networks(networks, host_routes())
     if errors:
         raise LabError("invalid lab inventory %s (nothing was changed):\n  - %s"
                        % (inventory, "\n  - ".join(errors)))
     return nodes, networks
+
+
+def host_routes():
+    """The host's IPv4 and IPv6 routes as `ip -json route` prints them (empty without `ip`)."""
+    routes = []
+    for family in ("-4", "-6"):
+        try:
+            proc = run(["ip", "-json", family, "route", "show", "table", "all"], check=False)
+        except FileNotFoundError:
+            return []
+        if proc.returncode == 0 and proc.stdout.strip():
+            routes += json.loads(proc.stdout)
+    return routes
+
+
+def validate_lab_networks(networks, routes):
+    """What the lab needs of each network beyond the plan: a gateway, and a range of its own.
+
+    The gateway is this machine's address on the network's bridge (the nodes reach the apt
+    proxy and Ansible's host through it). A subnet the host already routes elsewhere (its
+    uplink, another bridge, a VPN) would shadow or be shadowed by that route.
+    """
+    errors = []
+    for name, spec in sorted(networks.items()):
+        if not isinstance(spec, dict):
+            continue  # the plan's own validation names it
+        if not spec.get("gateway"):
+            errors.append("network '%s': gateway: missing; the lab host takes that address on the network's "
+                          "bridge, so every lab network needs one (e.g. the first address of its cidr)" % name)
+        try:
+            cidr = ipaddress.ip_network(str(spec.get("cidr")))
+        except ValueError:
+            continue  # the plan's own validation names it
+        for route in routes:
+            dst = route.get("dst")
+            if not dst or dst == "default" or route.get("type", "unicast") not in ("unicast", None):
+                continue
+            try:
+                routed = ipaddress.ip_network(dst, strict=False)
+            except ValueError:
+                continue
+            if routed.version != cidr.version or not routed.overlaps(cidr):
+                continue
+            # The lab's own bridge (the lab is up): exactly this subnet, with the gateway as source.
+            if routed == cidr and route.get("prefsrc") == str(spec.get("gateway")):
+                continue
+            via = route.get("dev") or route.get("gateway") or "?"
+            errors.append("network '%s': cidr: %s overlaps %s, which this machine already routes via %s; "
+                          "pick a range that exists only on the lab's bridges (or remove what owns %s)"
+                          % (name, cidr, routed, via, via))
+    return errors
+
+
+# --- ground checks (before anything is created) ---------------------------------------------
+
+def pinned_network_backend():
+    """The network backend lab/containers.conf pins (podman must not pick one by itself)."""
+    try:
+        conf = tomllib.loads(CONTAINERS_CONF.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise LabError("cannot read %s: %s" % (CONTAINERS_CONF, err)) from err
+    backend = conf.get("network", {}).get("network_backend")
+    if not backend:
+        raise LabError("%s pins no [network] network_backend; podman would pick one by itself "
+                       "(CNI where netavark is missing): set network_backend = \"netavark\"" % CONTAINERS_CONF)
+    return backend
+
+
+def check_network_backend():
+    """podman uses the pinned backend: under CNI the lab's internal bridges get no host address."""
+    pinned = pinned_network_backend()
+    proc = podman("info", "--format", "{{.Host.NetworkBackend}}", check=False)
+    if proc.returncode != 0:
+        raise LabError("podman cannot start with the network backend '%s' that %s pins:\n%s\n"
+                       "Install it with 'make deps' (apt-get install netavark aardvark-dns)"
+                       % (pinned, CONTAINERS_CONF, proc.stderr.strip()))
+    actual = proc.stdout.strip()
+    if actual != pinned:
+        raise LabError("podman uses the network backend '%s', but %s pins '%s'; install it with 'make deps' "
+                       "(apt-get install netavark aardvark-dns) and check CONTAINERS_CONF is not overridden"
+                       % (actual, CONTAINERS_CONF, pinned))
+    return actual
+
+
+def leftover_cni_networks(config_dir=CNI_CONFIG_DIR):
+    """Lab networks a podman under the CNI backend made: they hold the lab's subnets and names."""
+    found = []
+    for path in sorted(config_dir.glob("*.conflist")) if config_dir.is_dir() else []:
+        try:
+            conf = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if str(conf.get("name", "")).startswith(LAB_NAME + "-"):
+            bridges = [p.get("bridge") for p in conf.get("plugins", []) if p.get("type") == "bridge"]
+            found.append((conf["name"], path, [b for b in bridges if b]))
+    return found
+
+
+def check_no_cni_leftovers(config_dir=CNI_CONFIG_DIR):
+    found = leftover_cni_networks(config_dir)
+    if found:
+        lines = ["%s (%s%s)" % (name, path, ", bridge " + ", ".join(bridges) if bridges else "")
+                 for name, path, bridges in found]
+        removal = " && ".join(["rm %s" % path for _name, path, _bridges in found]
+                              + ["ip link del %s" % b for _name, _path, bridges in found for b in bridges])
+        raise LabError("networks of this lab made by podman's CNI backend are still on this machine:\n  - %s\n"
+                       "They hold the lab's subnets, so the netavark networks cannot be made beside them. "
+                       "Remove them (containers on them first: 'podman rm -f <name>'): %s"
+                       % ("\n  - ".join(lines), removal))
+
+
+def host_addresses():
+    """Every address on this machine's interfaces: {address: interface}."""
+    proc = run(["ip", "-json", "addr", "show"], check=False)
+    found = {}
+    for link in json.loads(proc.stdout or "[]"):
+        for info in link.get("addr_info", []):
+            found[info.get("local")] = link.get("ifname")
+    return found
+
+
+def check_gateways(networks, addresses):
+    """After the bridges exist: each network's gateway is really an address of this machine.
+
+    netavark makes a bridge when the first node is attached, so only networks with nodes count.
+    """
+    missing = []
+    for name, spec in sorted(networks.items()):
+        if str(spec["gateway"]) not in addresses:
+            bridge = bridge_of(name)
+            missing.append("network '%s': gateway %s is not an address of this machine (bridge %s has %s)"
+                           % (name, spec["gateway"], bridge or "?",
+                              ", ".join(a for a, dev in sorted(addresses.items()) if dev == bridge) or "none"))
+    if missing:
+        raise LabError("%s\nThe apt proxy and the nodes' route to this machine need it. Is podman's network "
+                       "backend netavark ('podman info --format {{.Host.NetworkBackend}}')? Remove the lab "
+                       "('make lab-down') and bring it up again." % "\n".join(missing))
+
+
+def bridge_of(net):
+    proc = podman("network", "inspect", "--format", "{{.NetworkInterface}}", network_name(net), check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 # --- image ---------------------------------------------------------------------------------
@@ -216,9 +362,16 @@ def start_proxy(address):
     PROXY_PIDFILE.write_text(str(proc.pid))
     time.sleep(0.3)
     if proc.poll() is not None:
-        raise LabError("the apt proxy did not start on %s:%d; see %s"
-                       % (address, PROXY_PORT, PROXY_LOG))
+        raise LabError("the apt proxy did not start on %s:%d; the last lines of %s:\n%s"
+                       % (address, PROXY_PORT, PROXY_LOG, log_tail(PROXY_LOG)))
     log("apt proxy on %s:%d (cache %s)" % (address, PROXY_PORT, cache))
+
+
+def log_tail(path, lines=15):
+    try:
+        return "\n".join("    " + line for line in path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError as err:
+        return "    (cannot read it: %s)" % err
 
 
 def stop_proxy():
@@ -386,10 +539,12 @@ def remove_leftover_chains():
 def cmd_up(args):
     started = time.monotonic()
     nodes, networks = validate(args.inventory)
-    for tool in ("podman", "debootstrap", "ssh-keygen", "ssh-keyscan"):
-        if shutil.which(tool) is None:
-            raise LabError("'%s' is not installed; run 'make lab-deps' (apt-get install podman runc debootstrap)"
+    for tool in ("podman", "netavark", "debootstrap", "ssh-keygen", "ssh-keyscan", "ip", "iptables"):
+        if shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/lib/podman:/usr/libexec/podman") is None:
+            raise LabError("'%s' is not installed; run 'make deps' (it installs the apt packages the lab needs)"
                            % tool)
+    check_network_backend()
+    check_no_cni_leftovers()
     STATE.mkdir(exist_ok=True)
     tag = build_image()
     key = ssh_key()
@@ -397,6 +552,8 @@ def cmd_up(args):
     create_networks(networks)
     changed = [name for name, addrs in sorted(nodes.items()) if start_node(name, addrs, tag)]
     # The bridge, and with it the address the proxy binds to, exists once a node is attached.
+    cabled = {net for addrs in nodes.values() for net in addrs}
+    check_gateways({name: spec for name, spec in networks.items() if name in cabled}, host_addresses())
     start_proxy(networks["ctlplane"]["gateway"])
     wait_booted(sorted(nodes))
     for name in sorted(nodes):

@@ -45,6 +45,14 @@ def no_podman(monkeypatch):
     monkeypatch.setattr(lab, "podman", refuse)
 
 
+@pytest.fixture(autouse=True)
+def routes(monkeypatch):
+    """The host's routes as validation sees them: none unless a test sets some."""
+    table = []
+    monkeypatch.setattr(lab, "host_routes", lambda: table)
+    return table
+
+
 def test_the_lab_inventory_is_valid():
     nodes, networks = lab.validate(ROOT / "inventories" / "lab")
     assert {"undercloud", "overcloud-controller-0", "overcloud-compute-0", "overcloud-compute-1"} <= set(nodes)
@@ -69,6 +77,35 @@ def test_bad_inventories_fail_naming_node_and_field(tmp_path, hosts, networks, e
         lab.validate(write_inventory(tmp_path, hosts, networks))
     assert expected in str(err.value)
     assert "nothing was changed" in str(err.value)
+
+
+def test_a_network_without_gateway_is_refused_before_anything_is_made(tmp_path):
+    networks = NETWORKS.replace("{cidr: 10.213.1.0/24, gateway: 10.213.1.1}", "{cidr: 10.213.1.0/24}")
+    with pytest.raises(lab.LabError) as err:
+        lab.validate(write_inventory(tmp_path, inventory_of(host("a", ctlplane="10.213.0.10")), networks))
+    assert "network 'internal_api': gateway: missing" in str(err.value)
+    assert "nothing was changed" in str(err.value)
+
+
+def test_a_subnet_the_host_already_routes_is_refused(tmp_path, routes):
+    routes.append({"dst": "10.213.0.0/16", "dev": "eth0", "protocol": "kernel", "prefsrc": "10.213.9.9"})
+    with pytest.raises(lab.LabError) as err:
+        lab.validate(write_inventory(tmp_path, inventory_of(host("a", ctlplane="10.213.0.10"))))
+    message = str(err.value)
+    assert "network 'ctlplane': cidr: 10.213.0.0/24 overlaps 10.213.0.0/16, which this machine already " \
+           "routes via eth0" in message
+    assert "network 'internal_api': cidr: 10.213.1.0/24 overlaps 10.213.0.0/16" in message
+
+
+def test_the_lab_s_own_bridge_and_unrelated_routes_are_accepted(tmp_path, routes):
+    routes += [
+        {"dst": "10.213.0.0/24", "dev": "podman1", "protocol": "kernel", "prefsrc": "10.213.0.1"},
+        {"dst": "default", "gateway": "192.0.2.1", "dev": "eth0"},
+        {"dst": "192.0.2.0/24", "dev": "eth0", "prefsrc": "192.0.2.10"},
+        {"type": "local", "dst": "10.213.0.1", "dev": "podman1", "table": "local"},
+    ]
+    nodes, networks = lab.validate(write_inventory(tmp_path, inventory_of(host("a", ctlplane="10.213.0.10"))))
+    assert set(networks) == {"ctlplane", "internal_api"}
 
 
 def test_the_command_line_reports_the_error(tmp_path):
