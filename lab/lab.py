@@ -117,13 +117,16 @@ def validate(inventory):
     errors += plan.validate_node_addresses(nodes, networks, field="ooo_node_addresses")
     for name, hv in sorted(hostvars.items()):
         addresses = hv.get("ooo_node_addresses") or {}
+        if not isinstance(addresses, dict):
+            continue  # the plan's node check names it
         if "ctlplane" not in addresses:
             errors.append("node '%s': ooo_node_addresses.ctlplane: missing; Ansible reaches nodes on ctlplane"
                           % name)
         elif hv.get("ansible_host") not in (None, addresses["ctlplane"]):
             errors.append("node '%s': ansible_host: %s differs from ooo_node_addresses.ctlplane %s"
                           % (name, hv["ansible_host"], addresses["ctlplane"]))
-    errors += validate_lab_networks(networks, host_routes())
+    if isinstance(networks, dict):
+        errors += validate_lab_networks(networks, host_routes())
     if errors:
         raise LabError("invalid lab inventory %s (nothing was changed):\n  - %s"
                        % (inventory, "\n  - ".join(errors)))
