@@ -11,6 +11,7 @@ short_description: Manage a Neutron router, its gateway and interfaces
 description:
   - Create, update or delete a Neutron router.
   - The external gateway (network, optional fixed IPs and SNAT) and the interfaces are updated in place.
+  - O(external_gateway=false) removes the external gateway (the router keeps its interfaces).
   - O(interfaces) is made exactly so; interfaces on subnets not listed are removed.
   - Deleting a router first removes its interfaces.
 author: ooo.cloud developers (@ooo-cloud)
@@ -42,6 +43,13 @@ options:
           - Name or id of the subnet of the external network.
         type: str
         required: true
+  external_gateway:
+    description:
+      - V(false) removes the external gateway, if any; it excludes O(network), O(enable_snat) and
+        O(external_fixed_ips).
+      - V(true) needs O(network) (the same as giving O(network) alone).
+      - Not managed when omitted and O(network) is not given.
+    type: bool
   interfaces:
     description:
       - Names or ids of the subnets the router has an interface on; made exactly so. Not managed when omitted.
@@ -54,7 +62,8 @@ options:
     required: true
   network:
     description:
-      - Name or id of the external network of the gateway. The gateway is not managed when omitted.
+      - Name or id of the external network of the gateway. The gateway is not managed when omitted (see
+        O(external_gateway) to remove it).
     type: str
   project:
     description:
@@ -79,6 +88,12 @@ EXAMPLES = r'''
     network: public
     interfaces:
       - private-subnet
+
+- name: Remove the router's external gateway (changed once)
+  ooo.cloud.router:
+    cloud: undercloud
+    name: router1
+    external_gateway: false
 '''
 
 RETURN = r'''
@@ -94,7 +109,7 @@ router:
       description: Name.
       type: str
     external_gateway_info:
-      description: The gateway (network_id, enable_snat, external_fixed_ips).
+      description: The gateway (network_id, enable_snat, external_fixed_ips); null without a gateway.
       type: dict
     interfaces:
       description: Ids of the subnets with an interface.
@@ -116,16 +131,25 @@ class RouterModule(ResourceModule):
         enable_snat=dict(type='bool'),
         external_fixed_ips=dict(type='list', elements='dict', options=dict(
             ip_address=dict(type='str'), subnet=dict(type='str', required=True))),
+        external_gateway=dict(type='bool'),
         interfaces=dict(type='list', elements='str'),
         name=dict(type='str', required=True),
         network=dict(type='str'),
         project=dict(type='str'),
     )
-    module_kwargs = dict(required_by={'enable_snat': 'network', 'external_fixed_ips': 'network'})
+    module_kwargs = dict(required_by={'enable_snat': 'network', 'external_fixed_ips': 'network'},
+                         required_if=[('external_gateway', True, ['network'])])
     fields = {'name': 'name', 'admin_state_up': 'admin_state_up', 'description': 'description',
               'network': 'external_gateway_info', 'interfaces': 'interfaces', 'project': 'project_id'}
     updatable = ('admin_state_up', 'description', 'external_gateway_info', 'interfaces')
     unordered = ('interfaces',)
+
+    def validate(self):
+        p = self.params
+        if p['external_gateway'] is False:
+            given = [o for o in ('network', 'enable_snat', 'external_fixed_ips') if p[o] is not None]
+            if given:
+                self.fail('external_gateway=false removes the gateway; it excludes %s' % ', '.join(given))
 
     def find(self):
         p = self.params
@@ -158,12 +182,16 @@ class RouterModule(ResourceModule):
                         entry['ip_address'] = fip['ip_address']
                     gw['external_fixed_ips'].append(entry)
             want['external_gateway_info'] = gw
+        elif p['external_gateway'] is False:
+            want['external_gateway_info'] = None
         if p['interfaces'] is not None:
             want['interfaces'] = sorted({self.find_id('subnet', s) for s in p['interfaces']})
         return want
 
     def equal(self, field, current, wanted):
         if field == 'external_gateway_info':
+            if wanted is None:
+                return not current
             current = current or {}
             if current.get('network_id') != wanted['network_id']:
                 return False
@@ -174,8 +202,8 @@ class RouterModule(ResourceModule):
                 if len(have) != len(wanted['external_fixed_ips']):
                     return False
                 for w in wanted['external_fixed_ips']:
-                    if not any(h.get('subnet_id') == w['subnet_id'] and w.get('ip_address') in (None, h.get('ip_address'))
-                               for h in have):
+                    ips = [h.get('ip_address') for h in have if h.get('subnet_id') == w['subnet_id']]
+                    if not ips or w.get('ip_address') not in [None] + ips:
                         return False
             return True
         return super().equal(field, current, wanted)
@@ -187,7 +215,7 @@ class RouterModule(ResourceModule):
             self.client.put('network', '/routers/%s/add_router_interface' % router_id, {'subnet_id': subnet_id})
 
     def create(self, desired):
-        body = {k: v for k, v in desired.items() if k != 'interfaces'}
+        body = {k: v for k, v in desired.items() if k != 'interfaces' and v is not None}
         router = self.client.post('network', '/routers', {'router': body})['router']
         if desired.get('interfaces'):
             self._set_interfaces(router['id'], [], desired['interfaces'])
@@ -196,6 +224,8 @@ class RouterModule(ResourceModule):
 
     def update(self, current, changes):
         body = {k: v for k, v in changes.items() if k != 'interfaces'}
+        if 'external_gateway_info' in body and body['external_gateway_info'] is None:
+            body['external_gateway_info'] = {}  # what removes the gateway (openstack router unset --external-gateway)
         router = dict(current)
         if body:
             router.update(self.client.put('network', '/routers/%s' % current['id'], {'router': body})['router'])

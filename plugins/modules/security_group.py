@@ -15,6 +15,10 @@ description:
     so list egress rules when the group should allow outgoing traffic.
   - Rules are compared normalised, so V(6) and V(tcp), V(0.0.0.0/0) and no prefix, or a port range given as
     O(rules[].port_range_min) only are the same.
+  - The rules change on the existing group, whose id stays the same, and rules that stay are not touched. So the
+    rules of a group that running servers use change at once on their ports, without any change to the servers
+    (no Nova call is made).
+  - The diff shows the normalised rules, sorted.
 author: ooo.cloud developers (@ooo-cloud)
 options:
   description:
@@ -61,7 +65,7 @@ options:
         type: str
       remote_group:
         description:
-          - Name or id of the remote security group; the name of this group means itself.
+          - Name or id of the remote security group; the name or id of this group means itself.
         type: str
       remote_ip_prefix:
         description:
@@ -90,6 +94,22 @@ EXAMPLES = r'''
         remote_ip_prefix: 192.0.2.0/24
       - protocol: tcp
         port_range_min: 443
+      - protocol: icmp
+      - direction: egress
+      - direction: egress
+        ethertype: IPv6
+      - remote_group: web
+
+- name: Open port 8080 on the group of running servers, and no longer 443 (the servers are not touched)
+  ooo.cloud.security_group:
+    cloud: undercloud
+    name: web
+    rules:
+      - protocol: tcp
+        port_range_min: 22
+        remote_ip_prefix: 192.0.2.0/24
+      - protocol: tcp
+        port_range_min: 8080
       - protocol: icmp
       - direction: egress
       - direction: egress
@@ -127,7 +147,8 @@ from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import Resou
 PROTOCOL_NUMBERS = {'1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'ipv6-icmp', '132': 'sctp', 'icmpv6': 'ipv6-icmp'}
 PORT_PROTOCOLS = ('tcp', 'udp', 'sctp', 'udplite', 'dccp', 'icmp', 'ipv6-icmp')
 SELF = 'self'
-RULE_KEYS = ('direction', 'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix', 'remote_group_id')
+RULE_KEYS = ('direction', 'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix',
+             'remote_group_id')
 
 
 def normalize_rule(rule, own_id=None):
@@ -202,6 +223,7 @@ class SecurityGroupModule(ResourceModule):
         p = self.params
         self.project_id = self.find_id('project', p['project']) if p['project'] else self.client.project_id
         current = self.find_one('security_group', p['name'], filters={'project_id': self.project_id}, required=False)
+        self.group_id = current['id'] if current else None
         if current is not None:
             current['rules'] = self._rules(current)
         return current
@@ -219,11 +241,17 @@ class SecurityGroupModule(ResourceModule):
                 if group:
                     rule['remote_group_id'] = SELF if group == self.params['name'] else \
                         self.find_id('security_group', group, filters={'project_id': self.project_id})
-                norm = normalize_rule(rule)
+                norm = normalize_rule(rule, self.group_id)  # its own id is 'self' too
                 if norm not in rules:
                     rules.append(norm)
             want['rules'] = rules
         return want
+
+    def diff_view(self, obj, fields):
+        view = super().diff_view(obj, fields)
+        if view.get('rules') is not None:
+            view['rules'] = sorted(view['rules'], key=rule_key)
+        return view
 
     def _sync_rules(self, group, have_raw, want):
         """Delete the rules not wanted, then create the missing ones in one request."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 from ansible_collections.ooo.cloud.plugins.modules import flavor, flavor_info, keypair, server, server_info
 
 NOVA = 'nova'
-KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKey alice@host'
+KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAVuJqeOdit/uTL76s1PDM/mLEKQHBXyJHVS2ZxBs0rc alice@host'
+KEY2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJICbgZ2hmwxptPBge6QkFKv/Fe15ZJJYUr1XfUjulo5'
 
 
 def _extra_specs_routes(cloud):
@@ -79,8 +80,8 @@ def test_keypair(cloud, run):
     assert res['changed'] is True and not store
     assert run(keypair.main, {'name': 'k', 'public_key': KEY})['changed'] is True
     assert run(keypair.main, {'name': 'k', 'public_key': KEY.replace('alice@host', 'other comment')})['changed'] is False
-    res = run(keypair.main, {'name': 'k', 'public_key': 'ssh-ed25519 AAAAdifferent'})
-    assert res['failed'] and 'public_key' in res['msg']
+    res = run(keypair.main, {'name': 'k', 'public_key': KEY2})
+    assert res['failed'] and 'public_key' in res['msg'] and 'cannot be updated in place' in res['msg']
     assert run(keypair.main, {'name': 'k', 'state': 'absent'})['changed'] is True
     assert run(keypair.main, {'name': 'k', 'state': 'absent'})['changed'] is False
 
