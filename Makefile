@@ -23,7 +23,7 @@ export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help deploy test lint sanity unit e2e lab-up lab-down lab-status lab-validate test-lab \
-        deps venv collection clean bench bench-modules scale-down
+        deps venv tempest-venv collection clean bench bench-modules scale-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	@touch $@
 venv: $(VENV)/.installed ## Create .venv from the pinned requirements
+
+# Tempest and python-tempestconf in a venv of their own: their pins are not the deploy host's.
+$(BUILD)/tempest-venv/.installed: tests/tempest/requirements.txt
+	@test -x $(BUILD)/tempest-venv/bin/python || python3 -m venv $(BUILD)/tempest-venv
+	$(BUILD)/tempest-venv/bin/python -m pip install -q -r tests/tempest/requirements.txt
+	@touch $@
+tempest-venv: $(BUILD)/tempest-venv/.installed ## Create .build/tempest-venv (tempest, python-tempestconf)
 
 # Ansible finds the collection as ansible_collections/ooo/cloud -> this checkout.
 $(COLLECTIONS)/ansible_collections/ooo/cloud:
@@ -89,7 +96,7 @@ lab-status: ## Show the lab's nodes
 
 # Both use a lab that is already up (and leave it), or bring one up and remove it
 # afterwards, so a test never leaves behind what it started.
-e2e: deps venv collection ## End-to-end: lab, undercloud (killed and re-run, idempotence, check mode, faults, APIs)
+e2e: deps venv tempest-venv collection ## End-to-end: lab, undercloud (killed and re-run, idempotence, check mode, faults, APIs)
 	tests/e2e/run.sh
 
 test-lab: deps venv collection ## Only the lab: bring it up, prepare the nodes, run its testinfra suite

@@ -89,3 +89,92 @@ def guest_console(conn, server, timeout=240):
     conn.compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=120)
     return wait_until("the guest of %s to print its metadata after a hard reboot" % server.name,
                       printed_metadata, timeout=timeout / 2, interval=5)
+
+
+# --- guests you log in to -------------------------------------------------------------------
+
+GUEST_USER = "ooo"
+DEMO_KEY = ROOT / "inventories" / "secrets" / "lab" / "overcloud-demo_id_ed25519"
+
+
+def guest_host_keys(console):
+    """The host keys a guest printed on its console: ["ssh-ed25519 AAAA…", …]."""
+    keys = []
+    for line in console.splitlines():
+        parts = line.strip().split()
+        if len(parts) >= 4 and parts[:2] == ["ooo-guest:", "hostkey"]:
+            keys.append("%s %s" % (parts[2], parts[3]))
+    return keys
+
+
+def wait_for_sshd(conn, server, timeout=240):
+    """The console once the guest's sshd runs; its host keys are on it."""
+    def ready():
+        log = conn.compute.get_server_console_output(server)["output"]
+        return log if "ooo-guest: sshd ready" in log else None
+    guest_console(conn, server, timeout=timeout)
+    return wait_until("the sshd of %s" % server.name, ready, timeout=timeout, interval=3)
+
+
+class Guest:
+    """SSH into a test guest as its login user, its host key verified against its console."""
+
+    def __init__(self, address, host_keys, tmp_dir, key=DEMO_KEY, jump=None):
+        self.address, self.key, self.jump = address, key, jump
+        self.known_hosts = Path(tmp_dir) / ("known_hosts-%s" % address)
+        lines = ["%s %s" % (address, k) for k in host_keys]
+        if jump is not None:
+            lines += Path(jump.known_hosts).read_text().splitlines()
+        self.known_hosts.write_text("\n".join(lines) + "\n")
+
+    def argv(self, command, connect_timeout=10):
+        argv = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=%d" % connect_timeout,
+                "-o", "UserKnownHostsFile=%s" % self.known_hosts, "-o", "StrictHostKeyChecking=yes",
+                "-o", "IdentitiesOnly=yes", "-o", "ControlMaster=no", "-i", str(self.key)]
+        if self.jump is not None:
+            argv += ["-o", "ProxyCommand=ssh -W %%h:%%p -o BatchMode=yes -o UserKnownHostsFile=%s "
+                     "-o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -i %s %s@%s"
+                     % (self.known_hosts, self.jump.key, GUEST_USER, self.jump.address)]
+        return argv + ["%s@%s" % (GUEST_USER, self.address), command]
+
+    def run(self, command, timeout=60, connect_timeout=10):
+        # errors="replace": a command may print binary (nc to an sshd shows its key exchange).
+        return subprocess.run(self.argv(command, connect_timeout), capture_output=True, text=True,
+                              errors="replace", timeout=timeout, check=False)
+
+    def check(self, command, timeout=60):
+        proc = self.run(command, timeout=timeout)
+        assert proc.returncode == 0, "ssh %s@%s %r: exit %d\n%s%s" % (
+            GUEST_USER, self.address, command, proc.returncode, proc.stdout, proc.stderr)
+        return proc.stdout
+
+    def reachable(self, connect_timeout=5):
+        try:
+            return self.run("true", timeout=connect_timeout + 10, connect_timeout=connect_timeout).returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+
+def pings(address, count=1, timeout=2):
+    """Whether `address` answers ICMP from this machine (the lab's own bridges only)."""
+    return subprocess.run(["ping", "-n", "-q", "-c", str(count), "-W", str(timeout), address],
+                          capture_output=True, check=False).returncode == 0
+
+
+def run_module(module, **args):
+    """Run an ooo.cloud module on the deploy host as a playbook task would; its result."""
+    exe = ROOT / ".venv" / "bin" / "ansible"
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    proc = subprocess.run([str(exe), "localhost", "-c", "local", "-i", "localhost,",
+                           "-e", "ansible_python_interpreter=%s" % (ROOT / ".venv" / "bin" / "python"),
+                           "-m", "ooo.cloud.%s" % module, "-a", json.dumps(args)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    try:
+        # The JSON document; other callbacks (profile_tasks) may print around it.
+        document = json.JSONDecoder().raw_decode(proc.stdout[proc.stdout.index("{"):])[0]
+        result = document["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    except (ValueError, KeyError, IndexError) as err:
+        raise AssertionError("ooo.cloud.%s gave no result (%s):\n%s\n%s" % (module, err, proc.stdout, proc.stderr))
+    assert not result.get("failed"), "ooo.cloud.%s failed: %s" % (module, result.get("msg"))
+    return result

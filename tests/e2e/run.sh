@@ -103,13 +103,6 @@ timed overcloud-deploy "${PLAYBOOK[@]}" playbooks/overcloud.yml
 stage "overcloud: the demo tenant, made with the ooo.cloud modules"
 timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
 
-stage "make deploy's playbook again (undercloud, overcloud, demo, summary): it changes nothing"
-converged deploy-again playbooks/deploy.yml
-grep -q "overcloud:   Keystone http://" "$LOGS/deploy-again.log" || fail "the deploy printed no summary"
-
-stage "overcloud: the real APIs work, the demo server runs on a compute"
-"${PYTEST[@]}" tests/overcloud
-
 # Scale down the compute that does not host the demo server, then add it back.
 demo_id=$(.venv/bin/openstack --os-cloud overcloud-demo server show demo-server -f value -c id)
 demo_host=$(.venv/bin/openstack --os-cloud overcloud server show "$demo_id" -f value -c OS-EXT-SRV-ATTR:host)
@@ -131,6 +124,19 @@ timed overcloud-scale-up "${PLAYBOOK[@]}" playbooks/overcloud.yml
 if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/overcloud-scale-up.log" | grep -vE "^($spare|localhost) "; then
   fail "adding $spare changed the nodes above; only $spare (and its registration on the deploy host) may change"
 fi
+
+stage "overcloud: the real APIs work; tenant traffic across both computes, floating IPs, SSH"
+"${PYTEST[@]}" tests/overcloud
+
+stage "overcloud: tempest's smoke tests"
+timed tempest-overcloud tests/tempest/run.sh overcloud
+
+stage "make deploy's playbook again (undercloud, overcloud, demo, summary): it changes nothing"
+converged deploy-again playbooks/deploy.yml
+grep -q "overcloud:   Keystone http://" "$LOGS/deploy-again.log" || fail "the deploy printed no summary"
+grep -qE "ssh -i \S+ ooo@[0-9.]+" "$LOGS/deploy-again.log" || fail "the summary prints no ssh command for the demo server"
+
+stage "overcloud: all of the above still holds after the re-run"
 "${PYTEST[@]}" tests/overcloud
 
 stage "memory per node after the deploy"
