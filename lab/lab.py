@@ -510,21 +510,27 @@ def write_known_hosts(nodes):
     config.chmod(0o600)
 
 
+# Machine-wide like the lab itself: the checkout that brings the lab up first records what the
+# host was like, and whichever checkout takes it down restores that (not what it saw later).
+HOST_STATE = CACHE / ("%s-host-state.json" % LAB_NAME)
+
+
 def record_host_state():
     """Remember what the lab changes on this machine, once, so teardown can restore it."""
-    saved = STATE / "host-state.json"
-    if not saved.exists():
+    if not HOST_STATE.exists() and not (STATE / "host-state.json").exists():
+        HOST_STATE.parent.mkdir(parents=True, exist_ok=True)
         forward = Path("/proc/sys/net/ipv4/ip_forward").read_text().strip()
-        saved.write_text(json.dumps({"ip_forward": forward}))
+        HOST_STATE.write_text(json.dumps({"ip_forward": forward}))
 
 
 def restore_host_state():
-    saved = STATE / "host-state.json"
-    if saved.exists():
-        forward = json.loads(saved.read_text()).get("ip_forward")
-        if forward in ("0", "1"):
-            Path("/proc/sys/net/ipv4/ip_forward").write_text(forward)
-        saved.unlink()
+    # STATE's file: recorded by a checkout from before the record moved beside the cache.
+    for saved in (HOST_STATE, STATE / "host-state.json"):
+        if saved.exists():
+            forward = json.loads(saved.read_text()).get("ip_forward")
+            if forward in ("0", "1"):
+                Path("/proc/sys/net/ipv4/ip_forward").write_text(forward)
+            saved.unlink()
 
 
 def remove_leftover_chains():
