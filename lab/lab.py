@@ -422,6 +422,18 @@ def container_info(name):
     return status, label
 
 
+def interface_mac(address):
+    """A fixed, locally administered MAC for the interface that has this address.
+
+    Real servers keep their MACs across reboots; podman gives a restarted container new ones,
+    and the other nodes' caches (OVS's tunnel neighbours above all) would keep the old.
+    IPv4: 02:00 and the address's four bytes, so the MAC reads as the address in hex.
+    """
+    ip = ipaddress.ip_address(address)
+    raw = ip.packed if ip.version == 4 else hashlib.sha256(ip.packed).digest()[:4]
+    return ":".join("%02x" % byte for byte in b"\x02\x00" + raw)
+
+
 def start_node(name, addresses, tag):
     status, label = container_info(name)
     if status is not None and label != LAB_NAME:
@@ -439,7 +451,8 @@ def start_node(name, addresses, tag):
         return True
     # ctlplane first: it becomes the node's first interface.
     order = sorted(addresses, key=lambda n: (n != "ctlplane", n))
-    nets = ["--network=%s:ip=%s,interface_name=%s" % (network_name(n), addresses[n], n) for n in order]
+    nets = ["--network=%s:ip=%s,mac=%s,interface_name=%s"
+            % (network_name(n), addresses[n], interface_mac(addresses[n]), n) for n in order]
     podman("run", "-d", "--name", name, "--hostname", name, "--label", LABEL, *NODE_RUN_FLAGS, *nets,
            tag, "/sbin/init")
     return True

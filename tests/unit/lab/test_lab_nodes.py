@@ -46,6 +46,23 @@ def test_a_new_node_is_run_with_ctlplane_first(podman):
     assert nets[0].startswith("--network=%s:ip=10.213.0.10" % lab.network_name("ctlplane"))
 
 
+def test_every_interface_gets_a_fixed_mac_from_its_address(podman):
+    # A restarted container keeps its MACs, as a rebooted server does.
+    calls, _state = podman
+    lab.start_node("node-0", ADDRESSES, "img:1")
+    run = [args for args in calls if args[0] == "run"][0]
+    nets = [arg for arg in run if arg.startswith("--network=")]
+    assert ",mac=02:00:0a:d5:00:0a," in nets[0]
+    macs = [arg.split("mac=")[1].split(",")[0] for arg in nets]
+    assert len(set(macs)) == len(macs)
+
+
+def test_an_ipv6_interface_gets_a_locally_administered_mac():
+    mac = lab.interface_mac("fd00:213::10")
+    assert mac.startswith("02:00:") and len(mac.split(":")) == 6
+    assert mac == lab.interface_mac("fd00:213::10") != lab.interface_mac("fd00:213::11")
+
+
 def test_a_running_node_is_left_alone(podman):
     calls, state = podman
     # This test process stands in for the container's init: alive, so "running" is believed.
