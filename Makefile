@@ -23,10 +23,10 @@ export CONTAINERS_CONF := $(CURDIR)/lab/containers.conf
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help deploy test lint sanity unit e2e lab-up lab-down lab-status lab-validate test-lab \
-        deps venv tempest-venv collection clean bench bench-modules scale-down
+        deps venv tempest-venv collection clean bench bench-modules bench-transport scale-down
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 deploy: lab-up ## Create the lab if needed; deploy the undercloud, the overcloud and a demo tenant (idempotent)
 	$(PLAYBOOK) playbooks/deploy.yml
@@ -111,7 +111,11 @@ bench: deps venv collection ## Benchmarks (the lab; then, on a deployed underclo
 	$(PY) tests/bench/lab_bench.py
 
 bench-modules: venv collection ## ooo.cloud against openstack.cloud modules on the deployed undercloud
+	$(PY) tests/bench/bench_http_transport.py
 	$(PY) tests/bench/modules_bench.py
+
+bench-transport: venv collection ## The modules' HTTP client against http.client on a local server (no lab)
+	$(PY) tests/bench/bench_http_transport.py
 
 clean: lab-down ## Remove the lab and every build artefact (keeps the download caches)
 	rm -rf $(BUILD) $(VENV) .cache .pytest_cache

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Connection options and attributes shared by the ooo.cloud OpenStack modules."""
+    """What the ooo.cloud OpenStack modules share in their documentation.
+
+    ``ooo.cloud.openstack``: the connection options (``openstack_config.openstack_argument_spec``),
+    the action group, the notes on the client and its token cache; every module.
+    ``ooo.cloud.openstack.resource``: ``state`` and the check/diff/idempotent attributes of a
+    module that creates, changes and deletes (``os_resource.ResourceModule`` and the like).
+    ``ooo.cloud.openstack.info``: the attributes of an ``_info`` module, which only reads.
+    ``ooo.cloud.openstack.info_options``: ``name`` and ``filters`` of ``os_resource.InfoModule``.
+
+    Ansible merges fragments into DOCUMENTATION only: RETURN is each module's own, and an
+    ``_info`` module's refers to the keys its twin documents.
+    """
 
     DOCUMENTATION = r'''
 options:
@@ -139,30 +150,40 @@ notes:
     the C(OS_*) variables and the identity of clouds.yaml and secure.yaml, so a changed option or file uses a new
     entry; while the cached token is valid clouds.yaml is not read. Secrets are never written to the cache.
   - Secrets are never logged or shown in error messages.
-'''
-
-    ATTRIBUTES = r'''
 attributes:
   action_group:
     description: Use C(group/ooo.cloud.openstack) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - ooo.cloud.openstack
+'''
+
+    RESOURCE = r'''
+options:
+  state:
+    description:
+      - Whether the resource should exist.
+      - V(present) creates it, or changes in place what differs from the options given; an option
+        that cannot change in place fails naming it. V(absent) deletes it.
+    type: str
+    default: present
+    choices: [absent, present]
+attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
+    details: The result is predicted without any write call; the client refuses writes in check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+    details: C(before) and C(after) hold the fields the module manages.
+  idempotent:
+    description: When run twice in a row with the same options, the second run reports no change.
+    support: full
 '''
 
-    INFO_ATTRIBUTES = r'''
+    INFO = r'''
 attributes:
-  action_group:
-    description: Use C(group/ooo.cloud.openstack) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - ooo.cloud.openstack
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
@@ -170,6 +191,10 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
+    details: This module never changes anything.
+  idempotent:
+    description: When run twice in a row with the same options, the second run reports no change.
+    support: full
     details: This module never changes anything.
 '''
 

@@ -4,8 +4,9 @@
 """What the OpenStack client needs only when it has no valid cached token.
 
 Reading clouds.yaml, secure.yaml and the ``OS_*`` variables into a config, the Keystone
-v3 token request and the cache write. ``openstack.py`` imports this module when it needs
-it: a task whose cached token is valid neither compiles it nor imports YAML.
+v3 token request (password, application credential or token) and the token cache write
+(directory 0700, files 0600, no secret in it). ``openstack.py`` imports this module when it
+needs it: a task whose cached token is valid neither compiles it nor imports YAML.
 """
 
 from __future__ import annotations
@@ -14,25 +15,25 @@ import json
 import os
 import stat
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_config import (
     CLIENT_SETTINGS,
     CLOUDS_FILES,
     SECRET_AUTH_KEYS,
     SECURE_FILES,
-    USER_AGENT,
+    cache_dir,
+    config_dirs,
+    find_file,
+)
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import (
     ConfigError,
     OpenStackError,
-    _config_dirs,
-    _find_file,
-    cache_dir,
     close_matches,
     error_text,
-    parse_time,
-    send_when_available,
 )
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_transport import USER_AGENT, send_when_available
 
 
-def _load_yaml(path):
+def load_yaml(path):
     try:
         import yaml  # pylint: disable=import-outside-toplevel
     except ImportError:  # pragma: no cover - Ansible requires PyYAML
@@ -42,11 +43,12 @@ def _load_yaml(path):
         return yaml.load(f, Loader=loader) or {}  # nosec - safe loader
 
 
-def _merge(base, extra):
+def merge(base, extra):
+    """``base`` with ``extra`` merged in, dicts merged key by key."""
     out = dict(base)
     for k, v in (extra or {}).items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
+            out[k] = merge(out[k], v)
         else:
             out[k] = v
     return out
@@ -54,14 +56,14 @@ def _merge(base, extra):
 
 def load_cloud(name, environ=None):
     """The clouds.yaml entry ``name`` merged with its secure.yaml entry."""
-    clouds_file = _find_file('OS_CLIENT_CONFIG_FILE', CLOUDS_FILES, environ)
+    clouds_file = find_file('OS_CLIENT_CONFIG_FILE', CLOUDS_FILES, environ)
     if not clouds_file:
         raise ConfigError("cloud '%s' requested but no clouds.yaml was found (looked in $OS_CLIENT_CONFIG_FILE, %s)"
-                          % (name, ', '.join(_config_dirs(environ))))
-    clouds = _load_yaml(clouds_file).get('clouds') or {}
-    secure_file = _find_file('OS_CLIENT_SECURE_FILE', SECURE_FILES, environ)
+                          % (name, ', '.join(config_dirs(environ))))
+    clouds = load_yaml(clouds_file).get('clouds') or {}
+    secure_file = find_file('OS_CLIENT_SECURE_FILE', SECURE_FILES, environ)
     if secure_file:
-        clouds = _merge(clouds, _load_yaml(secure_file).get('clouds') or {})
+        clouds = merge(clouds, load_yaml(secure_file).get('clouds') or {})
     if name not in clouds:
         close = close_matches(name, list(clouds))
         hint = ('; did you mean: %s' % ', '.join(close)) if close else ('; known clouds: %s' % ', '.join(sorted(clouds)) or 'none')
@@ -103,7 +105,7 @@ def resolve_config(params, environ=None):
         if environ.get('OS_INSECURE', '').lower() in ('1', 'true', 'yes'):
             config['verify'] = False
     given = {k: v for k, v in (params.get('auth') or {}).items() if v is not None}
-    config['auth'] = _merge(config.get('auth') or {}, given)
+    config['auth'] = merge(config.get('auth') or {}, given)
     for param, key in (('auth_type', 'auth_type'), ('region_name', 'region_name'), ('ca_cert', 'cacert'),
                        ('client_cert', 'cert'), ('client_key', 'key'), ('api_timeout', 'api_timeout')):
         if params.get(param) is not None:
@@ -199,7 +201,7 @@ def save_cache(client, expires):
             os.fchmod(f.fileno(), 0o600)
             json.dump({'token': client.token, 'expires': expires, 'catalog': client.catalog, 'info': client.token_data,
                        'config': public_config(client)}, f, default=str)
-        os.replace(tmp, client._cache_path())  # pylint: disable=protected-access
+        os.replace(tmp, client.cache_path())
     except OSError:
         pass  # a cache we cannot write only costs speed
 
@@ -219,15 +221,24 @@ def request_token(client):
         raise OpenStackError('authentication failed for %s: HTTP %s: %s' % (client.describe(), status, error_text(data)),
                              status=status)
     token = json.loads(data.decode('utf-8'))['token']
-    client.token = rheaders.get('x-subject-token')
-    client.from_cache = False
-    client.catalog = token.get('catalog') or []
-    client.token_data = {
+    project = token.get('project') or {}
+    client.use_token(rheaders.get('x-subject-token'), token.get('catalog') or [], {
         'user_id': (token.get('user') or {}).get('id'),
-        'project_id': (token.get('project') or {}).get('id'),
-        'project_name': (token.get('project') or {}).get('name'),
-        'domain_id': ((token.get('project') or {}).get('domain') or {}).get('id'),
+        'project_id': project.get('id'),
+        'project_name': project.get('name'),
+        'domain_id': (project.get('domain') or {}).get('id'),
         'roles': [r.get('name') for r in token.get('roles') or []],
-    }
-    client._endpoints = {}  # pylint: disable=protected-access
+    })
     save_cache(client, parse_time(token['expires_at']))
+
+
+def parse_time(value):
+    """Seconds since the epoch of an ISO 8601 time (UTC when it names no zone)."""
+    from datetime import datetime, timezone  # pylint: disable=import-outside-toplevel
+    value = value.strip()
+    if value.endswith('Z'):
+        value = value[:-1] + '+00:00'
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()

@@ -34,13 +34,9 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
-    OpenStackError,
-    UUID_RE,
-    connect,
-    not_found_message,
-    openstack_argument_spec,
-)
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import UUID_RE, connect
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_config import openstack_argument_spec
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError, not_found_message
 
 # kind -> how to find it: service, collection path, response keys, list path,
 # whether the API filters on ?name=, the name field; the HTTP method of an update

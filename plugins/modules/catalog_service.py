@@ -11,8 +11,7 @@ short_description: Manage a service of the Keystone catalog
 description:
   - Create, update or delete a service of the Keystone (identity v3) service catalog,
     idempotently. A service is known by its name and type together.
-  - Supports check mode and diff mode.
-  - Its endpoints are managed with M(ooo.cloud.endpoint).
+  - Its endpoints are managed with M(ooo.cloud.endpoint). Deleting a service deletes its endpoints too.
 author: ooo.cloud developers (@ooo-cloud)
 options:
   description:
@@ -35,15 +34,9 @@ options:
     type: str
     required: true
     aliases: [type]
-  state:
-    description:
-      - Whether the service should exist. Deleting a service deletes its endpoints too.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

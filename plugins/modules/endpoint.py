@@ -12,7 +12,6 @@ description:
   - Create, update or delete an endpoint of a service of the Keystone (identity v3)
     catalog, idempotently. An endpoint is known by its service, interface and region;
     its URL changes in place.
-  - Supports check mode and diff mode.
 author: ooo.cloud developers (@ooo-cloud)
 options:
   enabled:
@@ -38,19 +37,13 @@ options:
       - Name or id of the catalog service (see M(ooo.cloud.catalog_service)).
     type: str
     required: true
-  state:
-    description:
-      - Whether the endpoint should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   url:
     description:
       - URL of the endpoint. Required when O(state=present).
     type: str
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

@@ -48,12 +48,6 @@ options:
     description:
       - Memory in MiB. Required to create the flavor.
     type: int
-  state:
-    description:
-      - Whether the flavor should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   swap:
     description:
       - Swap in MiB. V(0) when the flavor is created without it.
@@ -64,7 +58,7 @@ options:
     type: int
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

@@ -13,7 +13,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
   - ooo.cloud.openstack.info_options
 '''
 
@@ -37,29 +37,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 flavors:
-  description: The flavors found, as the API returns them.
+  description:
+    - The flavors found with their extra specs, each as Nova returns it (without C(links)).
+    - Each has the keys RV(ooo.cloud.flavor#module:flavor) describes, and any other the API returns.
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Flavor id.
-      type: str
-    name:
-      description: Name.
-      type: str
-    vcpus:
-      description: Virtual CPUs.
-      type: int
-    ram:
-      description: Memory in MiB.
-      type: int
-    disk:
-      description: Root disk in GiB.
-      type: int
-    extra_specs:
-      description: Extra specs.
-      type: dict
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule

@@ -57,15 +57,9 @@ options:
     description:
       - Name or id of the server whose port the floating IP is associated with.
     type: str
-  state:
-    description:
-      - Whether the floating IP should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

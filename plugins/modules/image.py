@@ -53,12 +53,6 @@ options:
     description:
       - Whether the image is protected against deletion.
     type: bool
-  state:
-    description:
-      - Whether the image should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   tags:
     description:
       - Tags of the image, compared as a set.
@@ -81,7 +75,7 @@ options:
     default: true
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''
@@ -135,7 +129,8 @@ import hashlib
 import json
 import os
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import cache_dir, wait_for
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import wait_for
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_config import cache_dir
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule, is_id
 
 PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'

@@ -13,7 +13,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
   - ooo.cloud.openstack.info_options
 '''
 
@@ -37,26 +37,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 images:
-  description: The images found, as the API returns them.
+  description:
+    - The images found, each as Glance returns it.
+    - Each has the keys RV(ooo.cloud.image#module:image) describes, and any other the API returns.
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Image id.
-      type: str
-    name:
-      description: Name.
-      type: str
-    status:
-      description: Status.
-      type: str
-    os_hash_value:
-      description: Secure hash of the data.
-      type: str
-    checksum:
-      description: MD5 of the data.
-      type: str
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule

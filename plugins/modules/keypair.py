@@ -34,15 +34,9 @@ options:
         key, a key without its type, bad base64, a type that does not match the key's own) fails naming
         O(public_key) before any API call.
     type: str
-  state:
-    description:
-      - Whether the key pair should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

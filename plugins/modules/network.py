@@ -58,15 +58,9 @@ options:
     description:
       - Whether the network is shared with all projects.
     type: bool
-  state:
-    description:
-      - Whether the network should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

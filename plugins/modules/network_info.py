@@ -13,7 +13,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
   - ooo.cloud.openstack.info_options
 '''
 
@@ -37,24 +37,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 networks:
-  description: The networks found, as the API returns them.
+  description:
+    - The networks found, each as Neutron returns it.
+    - Each has the keys RV(ooo.cloud.network#module:network) describes, and any other the API returns.
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Network id.
-      type: str
-    name:
-      description: Name.
-      type: str
-    subnets:
-      description: Subnet ids.
-      type: list
-      elements: str
-    router:external:
-      description: Whether external.
-      type: bool
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule

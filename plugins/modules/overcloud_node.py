@@ -15,11 +15,12 @@ description:
     with the node's name and role.
   - Exactly the listed networks get a port; ports of the node on other networks are deleted.
   - An address that changes is updated in place on the node's port.
+  - With O(state=absent) the node's ports are deleted (the node is unregistered).
   - The M(ooo.cloud.overcloud) inventory plugin reads the nodes back from these ports.
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 options:
   addresses:
     description:
@@ -36,12 +37,6 @@ options:
       - Role of the node, for example V(Controller) or V(Compute).
       - Required with O(state=present).
     type: str
-  state:
-    description:
-      - Whether the node is registered.
-    type: str
-    choices: [absent, present]
-    default: present
 '''
 
 EXAMPLES = r'''

@@ -13,7 +13,7 @@ description:
 author: ooo.cloud developers (@ooo-cloud)
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
 options:
   name:
     description:
@@ -30,20 +30,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 overcloud_nodes:
-  description: The registered nodes, sorted by name.
+  description:
+    - The registered nodes, sorted by name.
+    - Each as RV(ooo.cloud.overcloud_node#module:overcloud_node) describes a node, without its C(ports).
   returned: always
   type: list
   elements: dict
-  contains:
-    name:
-      description: Host name of the node.
-      type: str
-    role:
-      description: Role of the node.
-      type: str
-    addresses:
-      description: Network name to address.
-      type: dict
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import OpenStackModule

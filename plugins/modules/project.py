@@ -10,7 +10,6 @@ module: project
 short_description: Manage a Keystone project
 description:
   - Create, update or delete a Keystone (identity v3) project, idempotently.
-  - Supports check mode and diff mode.
 author: ooo.cloud developers (@ooo-cloud)
 options:
   description:
@@ -33,15 +32,9 @@ options:
       - Name of the project (unique in its domain).
     type: str
     required: true
-  state:
-    description:
-      - Whether the project should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

@@ -18,7 +18,7 @@ options:
     type: str
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
   - ooo.cloud.openstack.info_options
 '''
 
@@ -42,23 +42,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 projects:
-  description: The projects found, as the API returns them.
+  description:
+    - The projects found, each as Keystone returns it (without C(links)).
+    - Each has the keys RV(ooo.cloud.project#module:project) describes, and any other the API returns.
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Project id.
-      type: str
-    name:
-      description: Name.
-      type: str
-    domain_id:
-      description: Domain id.
-      type: str
-    enabled:
-      description: Whether it is enabled.
-      type: bool
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule

@@ -31,19 +31,13 @@ options:
       - Name or id of the role.
     type: str
     required: true
-  state:
-    description:
-      - Whether the assignment should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   user:
     description:
       - Name or id of the user that gets the role.
     type: str
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

@@ -71,15 +71,9 @@ options:
         description:
           - Remote CIDR.
         type: str
-  state:
-    description:
-      - Whether the group should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

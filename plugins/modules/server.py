@@ -67,12 +67,6 @@ options:
       - Names or ids of the security groups of the server. Updated in place. Not managed when omitted.
     type: list
     elements: str
-  state:
-    description:
-      - Whether the server should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   timeout:
     description:
       - Seconds to wait for the server to become ACTIVE (or to be gone).
@@ -89,7 +83,7 @@ options:
     default: true
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''
@@ -130,7 +124,8 @@ server:
       type: dict
 '''
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import OpenStackError, b64, wait_for
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import b64, wait_for
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
 
 

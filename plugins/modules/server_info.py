@@ -19,7 +19,7 @@ options:
     default: false
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.info_attributes
+  - ooo.cloud.openstack.info
   - ooo.cloud.openstack.info_options
 '''
 
@@ -43,23 +43,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 servers:
-  description: The servers found, as the API returns them.
+  description:
+    - The servers found, each as Nova returns it (without C(links)).
+    - Each has the keys RV(ooo.cloud.server#module:server) describes, and any other the API returns.
   returned: always
   type: list
   elements: dict
-  contains:
-    id:
-      description: Server id.
-      type: str
-    name:
-      description: Name.
-      type: str
-    status:
-      description: Status.
-      type: str
-    addresses:
-      description: Addresses by network name.
-      type: dict
 '''
 
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import InfoModule

@@ -103,15 +103,9 @@ options:
     description:
       - Name or id of the project owning the subnet (admin only).
     type: str
-  state:
-    description:
-      - Whether the subnet should exist.
-    type: str
-    default: present
-    choices: [absent, present]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

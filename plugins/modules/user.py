@@ -44,12 +44,6 @@ options:
     description:
       - Password of the user.
     type: str
-  state:
-    description:
-      - Whether the user should exist.
-    type: str
-    default: present
-    choices: [absent, present]
   update_password:
     description:
       - V(on_create) sets the password only when the user is created.
@@ -62,7 +56,7 @@ options:
     choices: [always, on_create]
 extends_documentation_fragment:
   - ooo.cloud.openstack
-  - ooo.cloud.openstack.attributes
+  - ooo.cloud.openstack.resource
 '''
 
 EXAMPLES = r'''

@@ -70,8 +70,8 @@ def json_dump(obj):
 
 def test_a_proxy_without_a_server_yet_is_waited_for(cloud, run, monkeypatch):
     """HAProxy answers 503 until its health check sees a just-started Keystone."""
-    from ansible_collections.ooo.cloud.plugins.module_utils import openstack
-    monkeypatch.setattr(openstack.time, 'sleep', lambda seconds: None)
+    from ansible_collections.ooo.cloud.plugins.module_utils import openstack_transport
+    monkeypatch.setattr(openstack_transport.time, 'sleep', lambda seconds: None)
     unavailable = {'left': 2}
     real = cloud.__class__.__call__
 
