@@ -167,8 +167,10 @@ def test_servers_on_two_computes_reach_each_other_over_geneve(topology):
     hosts = {topology.admin.compute.get_server(s.id).compute_host for s in (a1, a2)}
     assert hosts == set(COMPUTES), "a1 and a2 must run on different computes: %s" % hosts
     a2_address = fixed_address(a2, topology.networks["a"].name)
-    # The login user cannot ping (busybox's ping needs root): a TCP connection to sshd instead.
-    out = topology.guest("a1").check("nc -w 5 %s 22 </dev/null" % a2_address)
+    # ICMP as the login user (iputils' ping, ping_group_range) and TCP to a2's sshd.
+    a1 = topology.guest("a1")
+    assert " 0% packet loss" in a1.check("ping -c 2 -w 10 %s" % a2_address)
+    out = a1.check("nc -w 5 %s 22 </dev/null" % a2_address)
     assert out.startswith("SSH-2.0-"), out
     # Large packets pass: the network's MTU leaves room for the GENEVE headers, and 1 MB of
     # full-sized TCP segments come from a2 through a1 (SSH as a jump host) across the tunnel.

@@ -3,6 +3,9 @@
 # python-tempestconf from the cloud's catalog. Usage: tests/tempest/run.sh CLOUD
 # (a clouds.yaml entry with admin rights). Needs .build/tempest-venv (`make tempest-venv`).
 # Offline: the guest image is the project's own (tempestconf would download CirrOS).
+# Its login user is not root and it has no blkid: it reads the metadata service, not a config
+# drive (compute-feature-enabled.config_drive false; test_server_basic_ops then checks the
+# metadata service). A tests/tempest/skip-CLOUD.txt lists smoke tests to exclude, if any.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cloud=${1:?usage: tests/tempest/run.sh CLOUD}
@@ -24,6 +27,7 @@ external=$("$OLDPWD/.venv/bin/openstack" --os-cloud "$cloud" network list --exte
     validation.image_ssh_user ooo validation.connect_method floating validation.auth_method keypair \
     validation.run_validation true validation.ssh_timeout 180 \
     compute.build_timeout 300 \
+    compute-feature-enabled.config_drive false \
     > discover.log 2>&1 || { tail -30 discover.log; exit 1; }
 
 args=(--smoke --concurrency "${OOO_TEMPEST_CONCURRENCY:-2}")

@@ -26,7 +26,12 @@ def load(path):
         return yaml.safe_load(f)
 
 
-DROPBEAR_DEPENDS = [
+BINARY_PACKAGES = [
+    {'package': 'dropbear-bin', 'version': '2025.89-1~deb13u1'},
+    {'package': 'iputils-ping', 'version': '3:20240905-3'},
+    {'package': 'dash', 'version': '0.5.12-12'},
+]
+BINARY_DEPENDS = [
     {'package': 'libc6', 'version': '2.41-12+deb13u5'},
     {'package': 'libtomcrypt1', 'version': '1.18.2+dfsg-7+b2'},
     {'package': 'zlib1g', 'version': '1:1.3.dfsg+really1.3.1-1+deb13u1'},
@@ -41,8 +46,8 @@ def role_vars():
         'ansible_managed': 'Ansible managed',
         '__guest_image_kernel': {'package': 'linux-image-6.12.117+deb13-amd64', 'version': '6.12.117-1'},
         '__guest_image_busybox': {'package': 'busybox-static', 'version': '1:1.37.0-6+b9'},
-        '__guest_image_dropbear': {'package': 'dropbear-bin', 'version': '2025.89-1~deb13u1'},
-        '__guest_image_dropbear_depends': DROPBEAR_DEPENDS,
+        '__guest_image_binary_package_versions': BINARY_PACKAGES,
+        '__guest_image_binary_depends': BINARY_DEPENDS,
     })
     return values
 
@@ -80,11 +85,15 @@ def test_build_script_pins_the_described_packages():
     text = render('guest-image-build.sh.j2')
     assert "KERNEL_PACKAGE=linux-image-6.12.117+deb13-amd64" in text
     assert "BUSYBOX_VERSION=1:1.37.0-6+b9" in text
-    assert "DROPBEAR_VERSION='2025.89-1~deb13u1'" in text
-    assert ("DROPBEAR_DEPENDS='libc6=2.41-12+deb13u5 libtomcrypt1=1.18.2+dfsg-7+b2 "
+    assert "PACKAGES='dropbear-bin=2025.89-1~deb13u1 iputils-ping=3:20240905-3 dash=0.5.12-12'" in text
+    assert ("DEPENDS='libc6=2.41-12+deb13u5 libtomcrypt1=1.18.2+dfsg-7+b2 "
             "zlib1g=1:1.3.dfsg+really1.3.1-1+deb13u1'") in text
-    assert "DROPBEAR_BINARIES='usr/sbin/dropbear usr/bin/dropbearkey usr/bin/dbclient'" in text
+    assert ("BINARIES='usr/sbin/dropbear usr/bin/dropbearkey usr/bin/dbclient bin/ping bin/ping4 bin/ping6 "
+            "bin/dash'") in text
+    # A line of /etc/ooo-guest/version (the console's "init started") for each package of binaries.
+    assert "'dropbear dropbear-bin 2025.89-1~deb13u1' 'ping iputils-ping 3:20240905-3' 'dash dash 0.5.12-12'" in text
     assert "LOGIN_USER=ooo" in text
+    assert "LOGIN_SHELL=/bin/dash" in text
     assert "MODULES=virtio_net" in text
     assert "CLEAR_KERNEL_PADDING=yes" in text
     assert "CLEAR_KERNEL_PADDING=no" in render('guest-image-build.sh.j2', guest_image_kernel_clear_padding=False)
@@ -98,6 +107,13 @@ def test_init_refuses_root_unless_asked():
     text = render('init.j2', guest_image_root_login=True, guest_image_login_user='tester')
     assert 'dropbear -F -E -s -p 22' in text
     assert 'for home in /home/tester /root; do' in text
+
+
+def test_init_lets_every_group_open_icmp_echo_sockets():
+    """iputils' ping needs no root when the login user's group is in ping_group_range (as on Debian)."""
+    text = render('init.j2')
+    assert "echo '0 2147483647' > /proc/sys/net/ipv4/ping_group_range" in text
+    assert text.index('mount -t proc') < text.index('ping_group_range')
 
 
 def test_init_keeps_the_console_lines_the_tests_read():
@@ -189,6 +205,32 @@ def test_library_walk_copies_only_what_the_binaries_need(tmp_path):
     proc = subprocess.run(['python3', '-', str(tree), str(tmp_path / 'root2'), 'usr/bin/true'], input=program,
                           capture_output=True, text=True, check=False)
     assert proc.returncode != 0 and 'libc.so.6 (needed by usr/bin/true) is in none of the packages' in proc.stderr
+
+
+@pytest.mark.skipif(not (HOST_LIBC.exists() and HOST_LOADER.exists()), reason='needs an x86_64 glibc system')
+def test_library_walk_finds_binaries_below_usr_and_keeps_their_symlinks(tmp_path):
+    """bin/ping of the image is usr/bin/ping of a merged-/usr package; ping6 -> ping stays a symlink."""
+    program = heredoc(render('guest-image-build.sh.j2'), 'DT_NEEDED')
+    tree, root = tmp_path / 'tree', tmp_path / 'root'
+    libdir = tree / 'usr/lib/x86_64-linux-gnu'
+    libdir.mkdir(parents=True)
+    (tree / 'usr/bin').mkdir()
+    shutil.copy(shutil.which('true'), tree / 'usr/bin/ping')
+    (tree / 'usr/bin/ping6').symlink_to('ping')
+    shutil.copy(HOST_LIBC.resolve(), libdir / 'libc.so.6')
+    shutil.copy(HOST_LOADER.resolve(), libdir / 'ld-linux-x86-64.so.2')
+    (tree / 'usr/lib64').mkdir()
+    (tree / 'usr/lib64/ld-linux-x86-64.so.2').symlink_to('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')
+    proc = subprocess.run(['python3', '-', str(tree), str(root), 'bin/ping6', 'bin/ping'], input=program,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (root / 'bin/ping').read_bytes() == (tree / 'usr/bin/ping').read_bytes()
+    assert os.readlink(root / 'bin/ping6') == 'ping'
+    assert (root / 'usr/lib/x86_64-linux-gnu/libc.so.6').exists()
+
+    proc = subprocess.run(['python3', '-', str(tree), str(tmp_path / 'root2'), 'bin/nothere'], input=program,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode != 0 and 'bin/nothere: in none of the packages' in proc.stderr
 
 
 @pytest.fixture
@@ -293,6 +335,8 @@ def apt_cache(tmp_path):
         'libgmp10': 'Package: libgmp10\nVersion: 2:6.3.0+dfsg-3\n',
         'zlib1g': 'Package: zlib1g\nVersion: 1:1.3.dfsg+really1.3.1-1+deb13u1\nDepends: libc6:any (>= 2.14)\n',
         'dropbear-broken': 'Package: dropbear-broken\nVersion: 1\nDepends: libnothere1 | libnothere2\n',
+        'iputils-ping': 'Package: iputils-ping\nVersion: 3:20240905-3\nDepends: libc6 (>= 2.38), libcap2 (>= 1:2.10)\n',
+        'libcap2': 'Package: libcap2\nVersion: 1:2.75-10+deb13u1+b3\nDepends: libc6 (>= 2.38)\n',
     }
     bindir = tmp_path / 'bin'
     bindir.mkdir()
@@ -321,8 +365,8 @@ def test_lookup_follows_the_kernel_meta_package(apt_cache):
 def test_lookup_lists_the_closure_of_dropbears_depends(apt_cache):
     found = yaml.safe_load(run_file('guest_image_lookup.py', 'linux-image-amd64', 'busybox-static', 'dropbear-bin',
                                     env=apt_cache).stdout)
-    assert found['dropbear'] == {'package': 'dropbear-bin', 'version': '2025.89-1~deb13u1'}
-    assert found['dropbear_depends'] == [
+    assert found['packages'] == [{'package': 'dropbear-bin', 'version': '2025.89-1~deb13u1'}]
+    assert found['depends'] == [
         {'package': 'gcc-14-base', 'version': '14.2.0-19'},
         {'package': 'libc6', 'version': '2.41-12+deb13u5'},
         {'package': 'libgcc-s1', 'version': '14.2.0-19'},
@@ -330,6 +374,14 @@ def test_lookup_lists_the_closure_of_dropbears_depends(apt_cache):
         {'package': 'libtomcrypt1', 'version': '1.18.2+dfsg-7+b2'},
         {'package': 'zlib1g', 'version': '1:1.3.dfsg+really1.3.1-1+deb13u1'},
     ]
+
+
+def test_lookup_lists_the_packages_in_order_and_one_closure_of_their_depends(apt_cache):
+    found = yaml.safe_load(run_file('guest_image_lookup.py', 'linux-image-amd64', 'busybox-static', 'iputils-ping',
+                                    'dropbear-bin', env=apt_cache).stdout)
+    assert [p['package'] for p in found['packages']] == ['iputils-ping', 'dropbear-bin']
+    assert [p['package'] for p in found['depends']] == [
+        'gcc-14-base', 'libc6', 'libcap2', 'libgcc-s1', 'libgmp10', 'libtomcrypt1', 'zlib1g']
 
 
 def test_lookup_reads_a_level_of_dependencies_at_a_time(apt_cache, tmp_path):

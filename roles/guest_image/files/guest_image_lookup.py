@@ -1,18 +1,20 @@
 """Print, as JSON, the Debian packages the image is made of, with their versions.
 
-Usage: python3 -c "<this file>" KERNEL_PACKAGE BUSYBOX_PACKAGE DROPBEAR_PACKAGE
+Usage: python3 -c "<this file>" KERNEL_PACKAGE BUSYBOX_PACKAGE PACKAGE...
 A kernel meta-package (linux-image-amd64) stands for the kernel in its first linux-image-*
-dependency; that one is what the image is made of. The dropbear package comes with the
-closure of its Depends and Pre-Depends (the first alternative that has a candidate), which
-hold the shared libraries and the dynamic loader its binaries need; they are sorted by name
-so that the same candidates give the same list.
+dependency; that one is what the image is made of. The PACKAGEs are those whose binaries the
+image ships (dropbear, ping); they come with the closure of their Depends and Pre-Depends (the
+first alternative that has a candidate), which hold the shared libraries and the dynamic loader
+their binaries need: "packages" lists the PACKAGEs in their order, "depends" the rest of the
+closure sorted by name, so that the same candidates give the same lists.
 """
 import json
 import re
 import subprocess
 import sys
 
-VARIABLES = "guest_image_kernel_package, guest_image_busybox_package and guest_image_dropbear_package"
+VARIABLES = ("guest_image_kernel_package, guest_image_busybox_package, guest_image_dropbear_package and "
+             "guest_image_ping_package")
 
 
 RECORDS = {}  # package: its candidate's apt-cache record, or None when it has no candidate
@@ -60,38 +62,40 @@ def depends(text):
     return groups
 
 
-def closure(package):
-    """The package and everything it depends on, each {package, version}; one apt-cache call a
-    level. Of alternatives the first with a candidate counts (a virtual package has none)."""
-    found = {package: show(package)}
-    level = [package]
+def closure(packages):
+    """The packages, each {package, version}, and everything they depend on (sorted); one
+    apt-cache call a level. Of alternatives the first with a candidate counts (a virtual package
+    has none)."""
+    found = {package: show(package) for package in packages}
+    level = list(found)
     while level:
-        groups = [g for name in level for g in depends(found[name])]
-        look_up(alt for group in groups for alt in group)
+        groups = [(name, g) for name in level for g in depends(found[name])]
+        look_up(alt for _name, group in groups for alt in group)
         level = []
-        for group in groups:
+        for name, group in groups:
             if any(alt in found for alt in group):
                 continue
             alt = next((alt for alt in group if RECORDS[alt] is not None), None)
             if alt is None:
-                sys.exit("no installable candidate for '%s' (a dependency of %s)" % (" | ".join(group), package))
+                sys.exit("no installable candidate for '%s' (a dependency of %s)" % (" | ".join(group), name))
             found[alt] = RECORDS[alt]
             level.append(alt)
-    return described(package, found.pop(package)), [described(name, found[name]) for name in sorted(found)]
+    wanted = [described(package, found.pop(package)) for package in dict.fromkeys(packages)]
+    return wanted, [described(name, found[name]) for name in sorted(found)]
 
 
-def main(kernel_package, busybox_package, dropbear_package):
-    look_up([kernel_package, busybox_package, dropbear_package])
+def main(kernel_package, busybox_package, *packages):
+    look_up([kernel_package, busybox_package, *packages])
     meta = show(kernel_package)
     kernel = re.search(r"linux-image-[^ ,(]+", field(meta, "(?:Pre-)?Depends"))
     if kernel:
         meta = show(kernel.group(0))
-    dropbear, dropbear_depends = closure(dropbear_package)
+    wanted, wanted_depends = closure(packages)
     print(json.dumps({
         "kernel": described(kernel.group(0) if kernel else kernel_package, meta),
         "busybox": described(busybox_package, show(busybox_package)),
-        "dropbear": dropbear,
-        "dropbear_depends": dropbear_depends,
+        "packages": wanted,
+        "depends": wanted_depends,
     }))
 
 
