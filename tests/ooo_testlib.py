@@ -178,3 +178,59 @@ def run_module(module, **args):
         raise AssertionError("ooo.cloud.%s gave no result (%s):\n%s\n%s" % (module, err, proc.stdout, proc.stderr))
     assert not result.get("failed"), "ooo.cloud.%s failed: %s" % (module, result.get("msg"))
     return result
+
+
+# --- resources a test makes on a cloud -------------------------------------------------------
+
+class MadeResources:
+    """What a test made on a cloud, kept in order and deleted in reverse at the end.
+
+    Subclasses build; keep() records each resource as (kind, resource). Cleanup goes on past a
+    failure and prints the leftover, so one stuck resource does not hide the others.
+    """
+
+    def __init__(self, admin, tmp_dir):
+        self.admin, self.tmp_dir = admin, tmp_dir
+        self.made = []  # (kind, resource), deleted in reverse order
+
+    def keep(self, kind, resource):
+        self.made.append((kind, resource))
+        return resource
+
+    def delete(self):
+        net, compute = self.admin.network, self.admin.compute
+        for kind, resource in reversed(self.made):
+            try:
+                if kind == "server":
+                    compute.delete_server(resource)
+                    compute.wait_for_delete(resource, wait=120)
+                elif kind == "floating_ip":
+                    net.delete_ip(resource)
+                elif kind == "interface":
+                    router, subnet = resource
+                    net.remove_interface_from_router(router, subnet_id=subnet.id)
+                elif kind == "keypair":
+                    compute.delete_keypair(resource)
+                else:
+                    getattr(net, "delete_%s" % kind)(resource)
+            except Exception as err:  # noqa: BLE001 - cleanup goes on; the leftover is reported
+                print("cleanup of %s %s failed: %s" % (kind, getattr(resource, "name", resource), err))
+
+
+def delete_leftovers(admin, prefix):
+    """What an interrupted earlier run left behind: servers, floating IPs (by description),
+    routers, networks and security groups named prefix…, and the keypair prefix-key."""
+    for server in admin.compute.servers(all_projects=True):
+        if server.name.startswith(prefix):
+            admin.compute.delete_server(server)
+            admin.compute.wait_for_delete(server, wait=120)
+    for kind in ("ips", "routers", "networks", "security_groups"):
+        for resource in getattr(admin.network, kind)():
+            label = resource.description if kind == "ips" else resource.name
+            if (label or "").startswith(prefix):
+                if kind == "routers":
+                    for port in admin.network.ports(device_id=resource.id, device_owner="network:router_interface"):
+                        admin.network.remove_interface_from_router(resource, port_id=port.id)
+                getattr(admin.network, "delete_%s" % kind.rstrip("s"))(resource)
+    if admin.compute.find_keypair("%s-key" % prefix):
+        admin.compute.delete_keypair("%s-key" % prefix)

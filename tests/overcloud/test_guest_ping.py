@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from ooo_testlib import DEMO_KEY, Guest, guest_host_keys, inventory, wait_for_sshd, wait_until
+from ooo_testlib import (DEMO_KEY, Guest, MadeResources, delete_leftovers, guest_host_keys, inventory,
+                         wait_for_sshd, wait_until)
 
 PREFIX = "e2e-ping"
 EXTERNAL = "public"
@@ -20,34 +21,8 @@ CIDR = "10.252.0.0/24"
 TEMPEST_PROLOGUE = "set -eu -o pipefail; PATH=$PATH:/sbin:/usr/sbin;"
 
 
-def delete_leftovers(admin):
-    """What an interrupted earlier run of this module left behind."""
-    for server in admin.compute.servers(all_projects=True):
-        if server.name.startswith(PREFIX):
-            admin.compute.delete_server(server)
-            admin.compute.wait_for_delete(server, wait=120)
-    for kind in ("ips", "routers", "networks", "security_groups"):
-        for resource in getattr(admin.network, kind)():
-            label = resource.description if kind == "ips" else resource.name
-            if (label or "").startswith(PREFIX):
-                if kind == "routers":
-                    for port in admin.network.ports(device_id=resource.id, device_owner="network:router_interface"):
-                        admin.network.remove_interface_from_router(resource, port_id=port.id)
-                getattr(admin.network, "delete_%s" % kind.rstrip("s"))(resource)
-    if admin.compute.find_keypair("%s-key" % PREFIX):
-        admin.compute.delete_keypair("%s-key" % PREFIX)
-
-
-class PingServer:
+class PingServer(MadeResources):
     """A router with the external gateway, a network, an open security group and one server."""
-
-    def __init__(self, admin, tmp_dir):
-        self.admin, self.tmp_dir = admin, tmp_dir
-        self.made = []  # (kind, resource), deleted in reverse order
-
-    def keep(self, kind, resource):
-        self.made.append((kind, resource))
-        return resource
 
     def build(self):
         net, compute = self.admin.network, self.admin.compute
@@ -81,29 +56,10 @@ class PingServer:
                    timeout=120, interval=3)
         return self
 
-    def delete(self):
-        net, compute = self.admin.network, self.admin.compute
-        for kind, resource in reversed(self.made):
-            try:
-                if kind == "server":
-                    compute.delete_server(resource)
-                    compute.wait_for_delete(resource, wait=120)
-                elif kind == "floating_ip":
-                    net.delete_ip(resource)
-                elif kind == "interface":
-                    router, subnet = resource
-                    net.remove_interface_from_router(router, subnet_id=subnet.id)
-                elif kind == "keypair":
-                    compute.delete_keypair(resource)
-                else:
-                    getattr(net, "delete_%s" % kind)(resource)
-            except Exception as err:  # noqa: BLE001 - cleanup goes on; the leftover is reported
-                print("cleanup of %s %s failed: %s" % (kind, getattr(resource, "name", resource), err))
-
 
 @pytest.fixture(scope="module")
 def pinger(admin, tmp_path_factory):
-    delete_leftovers(admin)
+    delete_leftovers(admin, PREFIX)
     made = PingServer(admin, tmp_path_factory.mktemp("ping"))
     try:
         yield made.build()

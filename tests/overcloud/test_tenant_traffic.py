@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from ooo_testlib import (DEMO_KEY, Guest, guest_console, guest_host_keys, inventory, pings, run_module,
-                         wait_for_sshd, wait_until)
+from ooo_testlib import (DEMO_KEY, Guest, MadeResources, delete_leftovers, guest_console, guest_host_keys, inventory,
+                         pings, run_module, wait_for_sshd, wait_until)
 
 COMPUTES = ("overcloud-compute-0", "overcloud-compute-1")
 PREFIX = "e2e-traffic"
@@ -29,16 +29,8 @@ def fixed_address(server, network):
     return next(a["addr"] for a in server.addresses[network] if a.get("OS-EXT-IPS:type", "fixed") == "fixed")
 
 
-class Topology:
+class Topology(MadeResources):
     """Two networks on one router; a1 and a2 on net-a on different computes, b1 on net-b."""
-
-    def __init__(self, admin, tmp_dir):
-        self.admin, self.tmp_dir = admin, tmp_dir
-        self.made = []  # (kind, resource), deleted in reverse order
-
-    def keep(self, kind, resource):
-        self.made.append((kind, resource))
-        return resource
 
     def build(self):
         net = self.admin.network
@@ -92,42 +84,10 @@ class Topology:
         address = fixed_address(self.servers[name], self.networks[name[0]].name)
         return Guest(address, keys, self.tmp_dir, jump=self.guest(via))
 
-    def delete(self):
-        net, compute = self.admin.network, self.admin.compute
-        for kind, resource in reversed(self.made):
-            try:
-                if kind == "server":
-                    compute.delete_server(resource)
-                    compute.wait_for_delete(resource, wait=120)
-                elif kind == "floating_ip":
-                    net.delete_ip(resource)
-                elif kind == "interface":
-                    router, subnet = resource
-                    net.remove_interface_from_router(router, subnet_id=subnet.id)
-                elif kind == "keypair":
-                    compute.delete_keypair(resource)
-                else:
-                    getattr(net, "delete_%s" % kind)(resource)
-            except Exception as err:  # noqa: BLE001 - cleanup goes on; the leftover is reported
-                print("cleanup of %s %s failed: %s" % (kind, getattr(resource, "name", resource), err))
-
 
 @pytest.fixture(scope="module")
 def topology(admin, tmp_path_factory):
-    leftovers = [s for s in admin.compute.servers(all_projects=True) if s.name.startswith(PREFIX)]
-    for server in leftovers:  # of an interrupted earlier run
-        admin.compute.delete_server(server)
-        admin.compute.wait_for_delete(server, wait=120)
-    for kind in ("ips", "routers", "networks", "security_groups"):
-        for resource in getattr(admin.network, kind)():
-            label = resource.description if kind == "ips" else resource.name
-            if (label or "").startswith(PREFIX):
-                if kind == "routers":
-                    for port in admin.network.ports(device_id=resource.id, device_owner="network:router_interface"):
-                        admin.network.remove_interface_from_router(resource, port_id=port.id)
-                getattr(admin.network, "delete_%s" % kind.rstrip("s"))(resource)
-    if admin.compute.find_keypair("%s-key" % PREFIX):
-        admin.compute.delete_keypair("%s-key" % PREFIX)
+    delete_leftovers(admin, PREFIX)
     topo = Topology(admin, tmp_path_factory.mktemp("traffic"))
     try:
         yield topo.build()
