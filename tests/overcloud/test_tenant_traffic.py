@@ -129,7 +129,9 @@ def test_servers_on_two_computes_reach_each_other_over_geneve(topology):
     a2_address = fixed_address(a2, topology.networks["a"].name)
     # ICMP as the login user (iputils' ping, ping_group_range) and TCP to a2's sshd.
     a1 = topology.guest("a1")
-    assert " 0% packet loss" in a1.check("ping -c 2 -w 10 %s" % a2_address)
+    # Exit 0 means both echoes came back within 10 s; the first may be lost while the path is
+    # learnt (measured: 3 sent, 2 received).
+    a1.check("ping -c 2 -w 10 %s" % a2_address)
     out = a1.check("nc -w 5 %s 22 </dev/null" % a2_address)
     assert out.startswith("SSH-2.0-"), out
     # Large packets pass: the network's MTU leaves room for the GENEVE headers, and 1 MB of
