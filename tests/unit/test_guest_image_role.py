@@ -178,23 +178,34 @@ HOST_LIBC = Path('/lib/x86_64-linux-gnu/libc.so.6')
 HOST_LOADER = Path('/lib64/ld-linux-x86-64.so.2')
 
 
-@pytest.mark.skipif(not (HOST_LIBC.exists() and HOST_LOADER.exists()), reason='needs an x86_64 glibc system')
-def test_library_walk_copies_only_what_the_binaries_need(tmp_path):
-    """The DT_NEEDED walk of the build, on a merged-/usr tree made of this machine's true and libc."""
-    program = heredoc(render('guest-image-build.sh.j2'), 'DT_NEEDED')
-    tree, root = tmp_path / 'tree', tmp_path / 'root'
+def merged_usr_tree(tree):
+    """A merged-/usr package tree with this machine's dynamic loader; libc is the test's."""
     libdir = tree / 'usr/lib/x86_64-linux-gnu'
     libdir.mkdir(parents=True)
     (tree / 'usr/bin').mkdir()
+    shutil.copy(HOST_LOADER.resolve(), libdir / 'ld-linux-x86-64.so.2')
+    (tree / 'usr/lib64').mkdir()
+    (tree / 'usr/lib64/ld-linux-x86-64.so.2').symlink_to('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')
+    return libdir
+
+
+def library_walk(tree, root, *binaries):
+    """The build's DT_NEEDED walk copying binaries (and what they need) from tree into root."""
+    program = heredoc(render('guest-image-build.sh.j2'), 'DT_NEEDED')
+    return subprocess.run(['python3', '-', str(tree), str(root), *binaries], input=program,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif(not (HOST_LIBC.exists() and HOST_LOADER.exists()), reason='needs an x86_64 glibc system')
+def test_library_walk_copies_only_what_the_binaries_need(tmp_path):
+    """The DT_NEEDED walk of the build, on a merged-/usr tree made of this machine's true and libc."""
+    tree, root = tmp_path / 'tree', tmp_path / 'root'
+    libdir = merged_usr_tree(tree)
     shutil.copy(shutil.which('true'), tree / 'usr/bin/true')
     shutil.copy(HOST_LIBC.resolve(), libdir / 'libc.so.6.real')
     (libdir / 'libc.so.6').symlink_to('libc.so.6.real')
     (libdir / 'libunused.so.1').write_bytes(b'not needed')
-    shutil.copy(HOST_LOADER.resolve(), libdir / 'ld-linux-x86-64.so.2')
-    (tree / 'usr/lib64').mkdir()
-    (tree / 'usr/lib64/ld-linux-x86-64.so.2').symlink_to('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')
-    proc = subprocess.run(['python3', '-', str(tree), str(root), 'usr/bin/true'], input=program,
-                          capture_output=True, text=True, check=False)
+    proc = library_walk(tree, root, 'usr/bin/true')
     assert proc.returncode == 0, proc.stderr
     files = sorted(str(p.relative_to(root)) for p in root.rglob('*') if p.is_file())
     assert files == ['lib64/ld-linux-x86-64.so.2', 'usr/bin/true', 'usr/lib/x86_64-linux-gnu/libc.so.6']
@@ -202,34 +213,25 @@ def test_library_walk_copies_only_what_the_binaries_need(tmp_path):
     assert all(stat.S_IMODE(os.stat(root / f).st_mode) == 0o755 for f in files)
 
     (libdir / 'libc.so.6').unlink()
-    proc = subprocess.run(['python3', '-', str(tree), str(tmp_path / 'root2'), 'usr/bin/true'], input=program,
-                          capture_output=True, text=True, check=False)
+    proc = library_walk(tree, tmp_path / 'root2', 'usr/bin/true')
     assert proc.returncode != 0 and 'libc.so.6 (needed by usr/bin/true) is in none of the packages' in proc.stderr
 
 
 @pytest.mark.skipif(not (HOST_LIBC.exists() and HOST_LOADER.exists()), reason='needs an x86_64 glibc system')
 def test_library_walk_finds_binaries_below_usr_and_keeps_their_symlinks(tmp_path):
     """bin/ping of the image is usr/bin/ping of a merged-/usr package; ping6 -> ping stays a symlink."""
-    program = heredoc(render('guest-image-build.sh.j2'), 'DT_NEEDED')
     tree, root = tmp_path / 'tree', tmp_path / 'root'
-    libdir = tree / 'usr/lib/x86_64-linux-gnu'
-    libdir.mkdir(parents=True)
-    (tree / 'usr/bin').mkdir()
+    libdir = merged_usr_tree(tree)
     shutil.copy(shutil.which('true'), tree / 'usr/bin/ping')
     (tree / 'usr/bin/ping6').symlink_to('ping')
     shutil.copy(HOST_LIBC.resolve(), libdir / 'libc.so.6')
-    shutil.copy(HOST_LOADER.resolve(), libdir / 'ld-linux-x86-64.so.2')
-    (tree / 'usr/lib64').mkdir()
-    (tree / 'usr/lib64/ld-linux-x86-64.so.2').symlink_to('/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2')
-    proc = subprocess.run(['python3', '-', str(tree), str(root), 'bin/ping6', 'bin/ping'], input=program,
-                          capture_output=True, text=True, check=False)
+    proc = library_walk(tree, root, 'bin/ping6', 'bin/ping')
     assert proc.returncode == 0, proc.stderr
     assert (root / 'bin/ping').read_bytes() == (tree / 'usr/bin/ping').read_bytes()
     assert os.readlink(root / 'bin/ping6') == 'ping'
     assert (root / 'usr/lib/x86_64-linux-gnu/libc.so.6').exists()
 
-    proc = subprocess.run(['python3', '-', str(tree), str(tmp_path / 'root2'), 'bin/nothere'], input=program,
-                          capture_output=True, text=True, check=False)
+    proc = library_walk(tree, tmp_path / 'root2', 'bin/nothere')
     assert proc.returncode != 0 and 'bin/nothere: in none of the packages' in proc.stderr
 
 
