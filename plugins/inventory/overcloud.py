@@ -47,11 +47,8 @@ keyed_groups:
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import (
-    OpenStackClient,
-    OpenStackError,
-    resolve_config,
-)
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import OpenStackClient, resolve_config
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.overcloud import TAG, nodes_from_ports
 
 
