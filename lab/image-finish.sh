@@ -30,4 +30,8 @@ for unit in systemd-remount-fs.service getty@tty1.service console-getty.service 
             systemd-firstboot.service sys-kernel-config.mount systemd-modules-load.service; do
   ln -sf /dev/null "$root/etc/systemd/system/$unit"
 done
+# dpkg syncs every file it unpacks: a lab node is thrown away whole if the machine stops,
+# so it may skip that, as Debian's container images do (measured: a compute's packages
+# install in 148 s instead of 170 s).
+echo force-unsafe-io > "$root/etc/dpkg/dpkg.cfg.d/ooo-lab-unsafe-io"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/*
