@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: ooo.cloud developers
+# Apache License 2.0 (see LICENSE)
+"""Every service finds Keystone at `ooo_keystone_port`: a changed port reaches every URL that
+names Keystone. Five roles used to write 5000 themselves, so a Keystone moved to another port
+broke their token validation (and the overcloud's public endpoints) without an error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+KEYSTONE_URLS = {
+    'keystone': ['keystone_public_url', 'keystone_internal_url', 'keystone_admin_url'],
+    'glance': ['glance_keystone_auth_url', 'glance_keystone_www_authenticate_uri'],
+    'placement': ['placement_keystone_auth_url', 'placement_keystone_www_authenticate_uri'],
+    'nova': ['nova_keystone_public_url', 'nova_keystone_internal_url'],
+    'neutron': ['neutron_keystone_public_url', 'neutron_keystone_internal_url'],
+    'demo_tenant': ['demo_tenant_auth_url'],
+}
+GLOBALS = {'ooo_keystone_port': 5999, 'ooo_public_vip': '10.0.0.5', 'ooo_internal_vip': '10.0.0.6',
+           'ooo_bind_address': '10.0.0.7', 'ooo_region_name': 'regionOne'}
+
+
+def render(role, name):
+    with open(ROOT / 'roles' / role / 'defaults' / 'main.yml', encoding='utf-8') as f:
+        variables = yaml.safe_load(f)
+    variables = {k: trust_as_template(v) if isinstance(v, str) else v for k, v in variables.items()}
+    variables.update(GLOBALS)
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template('{{ %s }}' % name))
+
+
+@pytest.mark.parametrize('role, name', [(r, n) for r, names in KEYSTONE_URLS.items() for n in names])
+def test_the_keystone_url_follows_ooo_keystone_port(role, name):
+    assert re.match(r'^http://10\.0\.0\.[56]:5999(/v3)?$', render(role, name)), render(role, name)
+
+
+def test_keystone_listens_on_ooo_keystone_port():
+    assert render('keystone', 'keystone_port') == 5999
+
+
+def test_no_role_or_playbook_writes_keystone_s_port_itself():
+    files = [p for p in (ROOT / 'roles').glob('*/*/*') if p.suffix in ('.yml', '.j2')]
+    files += list((ROOT / 'playbooks').glob('*.yml'))
+    offenders = [str(p.relative_to(ROOT)) for p in files if re.search(r':5000\b', p.read_text(encoding='utf-8'))]
+    assert offenders == []
