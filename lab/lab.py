@@ -34,6 +34,10 @@ STATE = ROOT / ".lab"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ooo.cloud" / "lab"
 LAB_NAME = os.environ.get("OOO_LAB_NAME", "ooo-lab")
 LABEL = "ooo.lab=%s" % LAB_NAME
+# The image's own label: a container inherits its image's labels, so with LABEL on the image
+# every container made from it, also someone else's, would count as a node of the lab (and
+# be removed by its teardown).
+IMAGE_LABEL = "ooo.lab.image=%s" % LAB_NAME
 IMAGE_REPO = "localhost/%s-node" % LAB_NAME
 PROXY_PORT = 3142
 # The lab (its nodes, bridges and the proxy's address) is one per machine, whichever checkout
@@ -279,7 +283,8 @@ def bridge_of(net):
 
 def image_tag():
     recipe = json.dumps({"suite": IMAGE_SUITE, "mirror": IMAGE_MIRROR, "packages": IMAGE_PACKAGES,
-                         "finish": (LAB_DIR / "image-finish.sh").read_text()}, sort_keys=True)
+                         "label": IMAGE_LABEL, "finish": (LAB_DIR / "image-finish.sh").read_text()},
+                        sort_keys=True)
     return "%s:%s" % (IMAGE_REPO, hashlib.sha256(recipe.encode()).hexdigest()[:12])
 
 
@@ -304,7 +309,7 @@ def build_image():
         tar = subprocess.Popen(["tar", "--numeric-owner", "-C", str(rootfs), "--exclude=./proc/*",
                                 "--exclude=./sys/*", "--exclude=./dev/*", "-c", "."], stdout=subprocess.PIPE)
         imp = subprocess.run(["podman", "import", "--change", 'CMD=["/sbin/init"]',
-                              "--change", "STOPSIGNAL=SIGRTMIN+3", "--change", "LABEL=%s" % LABEL,
+                              "--change", "STOPSIGNAL=SIGRTMIN+3", "--change", "LABEL=%s" % IMAGE_LABEL,
                               "-", tag], stdin=tar.stdout, capture_output=True, text=True,
                              env=dict(os.environ, CONTAINERS_CONF=str(LAB_DIR / "containers.conf")), check=False)
         tar.stdout.close()

@@ -102,3 +102,8 @@ def test_a_pid_file_of_a_reused_pid_is_not_the_proxy(tmp_path):
     assert lab._pid_alive(pidfile) is None  # pylint: disable=protected-access
     pidfile.write_text("not a pid")
     assert lab._pid_alive(pidfile) is None  # pylint: disable=protected-access
+
+
+def test_a_container_of_the_node_image_is_not_a_node_of_the_lab():
+    # Containers inherit their image's labels; teardown removes what carries the lab's label.
+    assert lab.IMAGE_LABEL.split("=")[0] != lab.LABEL.split("=")[0]
