@@ -51,6 +51,9 @@ from ansible_collections.ooo.cloud.plugins.module_utils.openstack_transport impo
 )
 
 COMPUTE_MICROVERSION = '2.79'
+# Cinder v3 microversion of every block-storage request: 3.42 extends in-use volumes, 3.3 has the
+# user messages (why a volume went to error); 3.60 is Ussuri's maximum, so any Cinder since then.
+VOLUME_MICROVERSION = '3.60'
 
 # Default API version path per service type, added when the catalog URL has none.
 SERVICE_VERSIONS = {
@@ -68,6 +71,7 @@ SERVICE_NAMES = {
     'network': 'Neutron',
     'image': 'Glance',
     'placement': 'Placement',
+    'block-storage': 'Cinder',
 }
 VERSION_RE = re.compile(r'/v\d+(\.\d+)?(/[^/]*)?$')
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
@@ -287,8 +291,10 @@ class OpenStackClient:
             raise OpenStackError("no %s endpoint for service type '%s'%s in the catalog of %s; services: %s"
                                  % (self.interface, service, " in region '%s'" % self.region if self.region else '',
                                     self.describe(), ', '.join(available) or 'none'))
-        return found[0].replace('%(tenant_id)s', self.token_data.get('project_id') or '') \
-            .replace('$(tenant_id)s', self.token_data.get('project_id') or '')
+        url = found[0]
+        for var in ('%(tenant_id)s', '$(tenant_id)s', '%(project_id)s', '$(project_id)s'):
+            url = url.replace(var, self.token_data.get('project_id') or '')
+        return url
 
     # -- requests
     def request(self, service, method, path, body=None, params=None, headers=None, raw=None, ok_404=False,
@@ -310,6 +316,8 @@ class OpenStackClient:
         if service == 'compute':
             hdrs['OpenStack-API-Version'] = 'compute %s' % COMPUTE_MICROVERSION
             hdrs['X-OpenStack-Nova-API-Version'] = COMPUTE_MICROVERSION
+        elif service == 'block-storage':
+            hdrs['OpenStack-API-Version'] = 'volume %s' % VOLUME_MICROVERSION
         data = raw
         if body is not None:
             data = json.dumps(body).encode('utf-8')

@@ -11,8 +11,8 @@ other resources and turns OpenStackError into ``fail_json``.
 declares
 
 * ``kind``: its ``KINDS`` entry (``project``, ``network``): the REST collection of the
-  default ``create``/``update``/``delete``, and the key the resource is returned under
-  (``noun``, which a subclass without a collection of its own sets instead);
+  default ``create``/``update``/``delete``/``action``/``fetch``, and the key the resource is
+  returned under (``noun``, which a subclass without a collection of its own sets instead);
 * ``fields``: module option -> API field, for options copied as they are;
 * ``updatable``: API fields that can change in place; any other difference
   fails naming the option;
@@ -22,7 +22,10 @@ declares
 and the base looks up the resource, computes the differences, predicts the
 result in check mode without any write call (the client refuses writes in
 check mode), builds the diff (before/after with only the managed fields) and
-returns ``changed``, ``diff`` and the resource.
+returns ``changed``, ``diff`` and the resource. For an asynchronous API (Cinder,
+Nova) the hooks call ``action()`` (a POST to the resource's ``/action``) and
+``wait_status()`` (its ``status`` polled until ready; an error status fails naming
+the resource, the status and ``fault()``, the reason the API gives).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ooo.cloud.plugins.module_utils.openstack import UUID_RE, connect
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import UUID_RE, connect, wait_for
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_config import openstack_argument_spec
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError, not_found_message
 
@@ -61,6 +64,11 @@ KINDS = {
     'security_group': dict(service='network', path='/security-groups', key='security_group',
                            plural='security_groups'),
     'floating_ip': dict(service='network', path='/floatingips', key='floatingip', plural='floatingips'),
+    'volume': dict(service='block-storage', path='/volumes', key='volume', plural='volumes', list_path='/volumes/detail'),
+    'volume_snapshot': dict(service='block-storage', path='/snapshots', key='snapshot', plural='snapshots',
+                            list_path='/snapshots/detail'),
+    'volume_type': dict(service='block-storage', path='/types', key='volume_type', plural='volume_types',
+                        name_filter=False, list_params={'is_public': 'None'}),
 }
 
 
@@ -132,11 +140,13 @@ class OpenStackModule:
             self._client.transport.close()
 
     # -- references
-    def find_one(self, kind, value, filters=None, required=True, label=None):
+    def find_one(self, kind, value, filters=None, required=True, label=None, query=None):
         """The resource of ``kind`` named or identified by ``value``.
 
         Names are matched exactly; several matches fail; nothing found fails
-        with close matches (unless ``required`` is false: None).
+        with close matches (unless ``required`` is false: None). ``filters`` are
+        fields of the resource, sent with the list call and compared; ``query``
+        holds more parameters of the list call that are not (Cinder's ``all_tenants``).
         """
         if value is None:
             return None
@@ -144,7 +154,8 @@ class OpenStackModule:
             return value
         value = str(value)
         filters = {k: v for k, v in (filters or {}).items() if v is not None}
-        ckey = (kind, value, json.dumps(filters, sort_keys=True))
+        query = {k: v for k, v in (query or {}).items() if v is not None}
+        ckey = (kind, value, json.dumps(filters, sort_keys=True), json.dumps(query, sort_keys=True))
         if ckey in self._cache:
             return self._cache[ckey]
         k = KINDS[kind]
@@ -156,11 +167,11 @@ class OpenStackModule:
                 found = None
         if found is None:
             if k.get('name_filter', True):
-                params = dict(k.get('list_params') or {}, **filters)
+                params = dict(k.get('list_params') or {}, **dict(query, **filters))
                 params['name'] = '^%s$' % re.sub(r'([.^$*+?{}\[\]\\|()])', r'\\\1', value) if k.get('regex_name') else value
                 items = self.client.list(k['service'], k.get('list_path', k['path']), k['plural'], params)
             else:
-                items = self.list_all(kind, filters)
+                items = self.list_all(kind, dict(query, **filters))
             matches = [i for i in items if i.get('name') == value or (not k.get('name_filter', True) and i.get('id') == value)]
             if len(matches) > 1:
                 ids = ', '.join(str(m.get('id')) for m in matches)
@@ -172,7 +183,7 @@ class OpenStackModule:
             if found is not None and any(str(found.get(f)).lower() != str(v).lower() for f, v in filters.items()):
                 found = None
         if found is None and required:
-            names = [i.get('name') for i in self.list_all(kind, filters)]
+            names = [i.get('name') for i in self.list_all(kind, dict(query, **filters))]
             if self.params.get('state') == 'absent':
                 raise ReferenceGone(not_found_message(label, value, names))
             self.fail(not_found_message(label, value, names))
@@ -247,6 +258,37 @@ class ResourceModule(OpenStackModule):
 
     def item_path(self, current):
         return '%s/%s' % (KINDS[self.kind]['path'], quote(current['id'], safe=''))
+
+    def fetch(self, current):
+        """The resource read again by its id (None once it is gone)."""
+        return self._get_by_id(KINDS[self.kind], current['id'])
+
+    def action(self, current, body):
+        """POST ``body`` to the resource's ``/action`` (Nova, Cinder), e.g. ``{'os-extend': {'new_size': 2}}``."""
+        return self.client.post(KINDS[self.kind]['service'], self.item_path(current) + '/action', body)
+
+    def fault(self, obj):
+        """Why ``obj`` went to an error status, as the API tells it ('' when it does not)."""
+        return ''
+
+    def wait_status(self, current, ready, failed=('error',), fetch=None):
+        """Wait until the ``status`` of the resource is in ``ready`` (None in ``ready``: until it is gone).
+
+        Waits for the ``timeout`` option (300 s without one) and returns the resource; a status in
+        ``failed`` raises an error naming the resource, its status and its ``fault()``.
+        """
+        fetch = fetch or (lambda: self.fetch(current))
+        try:
+            return wait_for(fetch, ready=ready, failed=failed, timeout=self.params.get('timeout') or 300,
+                            what='%s (%s)' % (self.resource_label(current), current.get('id')))
+        except OpenStackError as e:
+            obj = e.body if isinstance(e.body, dict) else None
+            if obj is None or str(obj.get('status')).upper() not in {s.upper() for s in failed}:
+                raise
+            why = self.fault(obj)
+            raise OpenStackError('%s (%s) went to status %s%s' % (self.resource_label(current), current.get('id'),
+                                                                  obj.get('status'), ': ' + why if why else ''),
+                                 body=obj) from None
 
     def view(self, obj):
         """What is returned to the user: the API object, or its ``view_keys``."""
@@ -352,15 +394,20 @@ class InfoModule(OpenStackModule):
     def extra_filters(self):
         return {}
 
+    def extra_query(self):
+        """Parameters of the list call that are not fields of the resource (see ``find_one``)."""
+        return {}
+
     def view(self, obj):
         return obj
 
     def run(self):
         filters = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in (self.params.get('filters') or {}).items()}
         filters.update(self.extra_filters())
+        query = self.extra_query()
         if self.params.get('name'):
-            obj = self.find_one(self.kind, self.params['name'], filters=filters, required=False)
+            obj = self.find_one(self.kind, self.params['name'], filters=filters, required=False, query=query)
             items = [obj] if obj else []
         else:
-            items = self.list_all(self.kind, filters)
+            items = self.list_all(self.kind, dict(query, **filters))
         self.results[self.plural] = [self.view(i) for i in items]
