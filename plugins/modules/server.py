@@ -12,12 +12,62 @@ description:
   - Create a server and wait for it to be ACTIVE, update its metadata and security groups in place, or delete it.
   - Image, flavor, networks, key pair and availability zone cannot change in place; a difference fails naming the
     option instead of recreating the server.
+  - The server boots from its O(image) on the compute's local disk, or from a Cinder volume (O(boot_volume), or a
+    O(block_device_mapping) entry with O(block_device_mapping[].boot_index=0)), which Nova attaches as RBD.
   - A server in ERROR fails with the fault message of Nova.
 author: ooo.cloud developers (@ooo-cloud)
 options:
   availability_zone:
     description:
       - Availability zone of the server.
+    type: str
+  block_device_mapping:
+    description:
+      - Volumes of the server, made by Nova from an image or existing ones (Nova's C(block_device_mapping_v2)).
+      - An entry with O(block_device_mapping[].boot_index=0) is the root disk (the first entry when neither O(image)
+        nor O(boot_volume) is given); O(image) is then not given.
+      - Only used on create. Once the server exists, the volumes of the entries with
+        O(block_device_mapping[].source_type=volume) must be attached to it (a difference fails naming the option);
+        the volumes Nova made from an image are not compared.
+      - Excludes O(boot_volume).
+    type: list
+    elements: dict
+    suboptions:
+      boot_index:
+        description:
+          - Boot order; V(0) is the root disk. Not bootable when omitted (except the first entry, see above).
+        type: int
+      delete_on_termination:
+        description:
+          - Whether Nova deletes the volume with the server.
+          - Defaults to V(true) for O(block_device_mapping[].source_type=image) (a volume Nova makes) and V(false)
+            for O(block_device_mapping[].source_type=volume).
+        type: bool
+      image:
+        description:
+          - Name or id of the image the volume is made of (O(block_device_mapping[].source_type=image)).
+        type: str
+      source_type:
+        description:
+          - V(image) makes a new volume of O(block_device_mapping[].image) of O(block_device_mapping[].volume_size)
+            GiB; V(volume) attaches the existing O(block_device_mapping[].volume).
+        type: str
+        required: true
+        choices: [image, volume]
+      volume:
+        description:
+          - Name or id of an existing volume (O(block_device_mapping[].source_type=volume)).
+        type: str
+      volume_size:
+        description:
+          - Size in GiB of the volume made of the image (required with O(block_device_mapping[].source_type=image)).
+        type: int
+  boot_volume:
+    description:
+      - Name or id of an existing bootable volume the server boots from (instead of O(image)); it must be
+        V(available). Nova keeps it when the server is deleted.
+      - Once the server exists, it must be attached to it; another volume fails naming the option.
+      - Excludes O(image) and O(block_device_mapping).
     type: str
   config_drive:
     description:
@@ -29,7 +79,9 @@ options:
     type: str
   image:
     description:
-      - Name or id of the image. Required to create the server.
+      - Name or id of the image the server boots from (on the compute's disk).
+      - One of O(image), O(boot_volume) or a O(block_device_mapping) entry with boot index 0 is required to create
+        the server.
     type: str
   key_name:
     description:
@@ -99,6 +151,29 @@ EXAMPLES = r'''
     security_groups: [default, web]
     metadata:
       role: web
+
+- name: A server booted from an existing volume
+  ooo.cloud.server:
+    cloud: overcloud
+    name: db1
+    boot_volume: boot-db1
+    flavor: m1.small
+    networks:
+      - network: private
+
+- name: A server on a new 10 GiB volume of an image, with a data volume
+  ooo.cloud.server:
+    cloud: overcloud
+    name: app1
+    flavor: m1.small
+    block_device_mapping:
+      - source_type: image
+        image: cirros
+        volume_size: 10
+        boot_index: 0
+      - source_type: volume
+        volume: app1-data
+        delete_on_termination: false
 '''
 
 RETURN = r'''
@@ -119,6 +194,10 @@ server:
     addresses:
       description: Addresses by network name.
       type: dict
+    os-extended-volumes:volumes_attached:
+      description: Volumes attached to the server, each with C(id) and C(delete_on_termination).
+      type: list
+      elements: dict
     metadata:
       description: Metadata.
       type: dict
@@ -138,6 +217,11 @@ class ServerModule(ResourceModule):
     noun = 'server'
     argument_spec = dict(
         availability_zone=dict(type='str'),
+        block_device_mapping=dict(type='list', elements='dict', options=dict(
+            boot_index=dict(type='int'), delete_on_termination=dict(type='bool'), image=dict(type='str'),
+            source_type=dict(type='str', required=True, choices=['image', 'volume']), volume=dict(type='str'),
+            volume_size=dict(type='int'))),
+        boot_volume=dict(type='str'),
         config_drive=dict(type='bool'),
         flavor=dict(type='str'),
         image=dict(type='str'),
@@ -151,16 +235,40 @@ class ServerModule(ResourceModule):
         user_data=dict(type='str'),
         wait=dict(type='bool', default=True),
     )
+    module_kwargs = dict(mutually_exclusive=[('image', 'boot_volume'), ('boot_volume', 'block_device_mapping')])
     fields = {'name': 'name', 'image': 'image_id', 'flavor': 'flavor_name', 'networks': 'networks',
               'key_name': 'key_name', 'availability_zone': 'availability_zone', 'metadata': 'metadata',
-              'security_groups': 'security_group_names'}
+              'security_groups': 'security_group_names', 'boot_volume': 'boot_volume_id',
+              'block_device_mapping': 'volume_ids'}
     updatable = ('metadata', 'security_group_names')
     unordered = ('security_group_names',)
 
     def validate(self):
-        for net in self.params['networks'] or []:
+        p = self.params
+        for net in p['networks'] or []:
             if bool(net.get('network')) == bool(net.get('port')):
                 self.fail('each entry of networks needs exactly one of network and port: %s' % net)
+        bdms = p['block_device_mapping'] or []
+        for i, bdm in enumerate(bdms):
+            where = 'block_device_mapping[%d]' % i
+            other = 'volume' if bdm['source_type'] == 'image' else 'image'
+            if not bdm.get(bdm['source_type']) or bdm.get(other):
+                self.fail('%s: source_type %s needs %s (and no %s)' % (where, bdm['source_type'], bdm['source_type'], other))
+            if bdm['source_type'] == 'image' and (bdm.get('volume_size') or 0) <= 0:
+                self.fail('%s: volume_size must be a positive number of GiB with source_type image, not %s'
+                          % (where, bdm.get('volume_size')))
+            if bdm['source_type'] == 'volume' and bdm.get('volume_size') is not None:
+                self.fail('%s: volume_size is the size of a volume made of an image; with source_type volume the '
+                          'volume has its own' % where)
+        if bdms and not p['image'] and all(b.get('boot_index') is None for b in bdms):
+            bdms[0]['boot_index'] = 0  # the first entry is the root disk
+        roots = [i for i, b in enumerate(bdms) if b.get('boot_index') == 0]
+        if len(roots) > 1:
+            self.fail('block_device_mapping entries %s all have boot_index 0; only one is the root disk'
+                      % ', '.join(str(i) for i in roots))
+        if roots and p['image']:
+            self.fail('image and a block_device_mapping entry with boot_index 0 exclude each other: the server boots '
+                      'from one of them (give the image in the entry, with source_type image)')
 
     def _fetch(self, server_id):
         data = self.client.get('compute', '/servers/%s' % server_id)
@@ -170,7 +278,9 @@ class ServerModule(ResourceModule):
         current = self.find_one('server', self.params['name'], filters={'project_id': None}, required=False)
         if current is None or current.get('status') == 'DELETED':
             # Nova lists a deleted server for a moment before it is gone: it is absent already.
+            self.current_id = None
             return None
+        self.current_id = current['id']
         if current.get('status') == 'ERROR' and self.params['state'] == 'present':
             self.fail("server '%s' (%s) is in ERROR: %s" % (current['name'], current['id'], fault(current)))
         image = current.get('image')
@@ -178,6 +288,11 @@ class ServerModule(ResourceModule):
         current['flavor_name'] = (current.get('flavor') or {}).get('original_name')
         current['availability_zone'] = current.get('OS-EXT-AZ:availability_zone')
         current['security_group_names'] = sorted({g.get('name') for g in current.get('security_groups') or []})
+        attached = sorted(v['id'] for v in current.get('os-extended-volumes:volumes_attached') or [])
+        if self.params['boot_volume']:
+            current['boot_volume_id'] = attached  # compared by equal(): the boot volume is one of them
+        if self.params['block_device_mapping'] is not None:
+            current['volume_ids'] = attached
         if self.params['networks'] is not None:
             ports = self.client.list('network', '/ports', 'ports', {'device_id': current['id']})
             self.ports = ports
@@ -216,9 +331,54 @@ class ServerModule(ResourceModule):
                     entry['fixed_ip'] = net['fixed_ip']
                 nets.append(entry)
             want['networks'] = nets
+        self.bdms = self._block_devices()
+        if self.current_id is None and not p['image'] and not any(b.get('boot_index') == 0 for b in self.bdms):
+            self.fail("server '%s' does not exist: image, boot_volume or a block_device_mapping entry with boot_index 0 "
+                      "is required to create it" % p['name'])
+        if p['boot_volume']:
+            want['boot_volume_id'] = self.bdms[0]['uuid']
+        elif p['block_device_mapping'] is not None:
+            want['volume_ids'] = sorted(b['uuid'] for b in self.bdms if b['source_type'] == 'volume')
         return want
 
+    def _block_devices(self):
+        """Nova's block_device_mapping_v2 of the options, references resolved (failing before any change)."""
+        p = self.params
+        entries = list(p['block_device_mapping'] or [])
+        if p['boot_volume']:
+            entries = [{'source_type': 'volume', 'volume': p['boot_volume'], 'boot_index': 0, 'delete_on_termination': None}]
+        out = []
+        for bdm in entries:
+            if bdm['source_type'] == 'image':
+                uuid = self.find_one('image', bdm['image'])['id']
+            else:
+                label = 'boot volume' if p['boot_volume'] else 'volume'
+                vol = self.find_one('volume', bdm['volume'], label=label)
+                uuid = vol['id']
+                if bdm.get('boot_index') == 0 and str(vol.get('bootable')).lower() != 'true':
+                    self.fail("%s '%s' (%s) is not bootable: set bootable: true on it (ooo.cloud.volume)"
+                              % (label, vol['name'], uuid))
+                if vol.get('status') != 'available' and not vol.get('multiattach'):
+                    attached = [a.get('server_id') for a in vol.get('attachments') or []]
+                    if self.current_id not in attached:
+                        self.fail("%s '%s' (%s) is %s%s: it must be available to boot a new server from it"
+                                  % (label, vol['name'], uuid, vol.get('status'),
+                                     ' (attached to server %s)' % ', '.join(attached) if attached else ''))
+            entry = {'source_type': bdm['source_type'], 'destination_type': 'volume', 'uuid': uuid,
+                     'delete_on_termination': bdm['source_type'] == 'image' if bdm.get('delete_on_termination') is None
+                     else bdm['delete_on_termination']}
+            if bdm.get('boot_index') is not None:
+                entry['boot_index'] = bdm['boot_index']
+            if bdm['source_type'] == 'image':
+                entry['volume_size'] = bdm['volume_size']
+            out.append(entry)
+        return out
+
     def equal(self, field, current, wanted):
+        if field == 'boot_volume_id':
+            return wanted in (current or [])
+        if field == 'volume_ids':
+            return set(wanted) <= set(current or [])
         if field == 'networks':
             have = list(current or [])
             for w in wanted:
@@ -233,10 +393,13 @@ class ServerModule(ResourceModule):
 
     def create(self, desired):
         p = self.params
-        for opt in ('image', 'flavor'):
-            if not p[opt]:
-                self.fail("server '%s' does not exist: %s is required to create it" % (p['name'], opt))
-        body = {'name': p['name'], 'imageRef': self.image['id'], 'flavorRef': self.flavor['id']}
+        if not p['flavor']:
+            self.fail("server '%s' does not exist: flavor is required to create it" % p['name'])
+        body = {'name': p['name'], 'flavorRef': self.flavor['id']}
+        if p['image']:
+            body['imageRef'] = self.image['id']
+        if self.bdms:
+            body['block_device_mapping_v2'] = self.bdms
         if 'networks' in desired:
             body['networks'] = [dict({'port': n['port_id']} if 'port_id' in n else {'uuid': n['network_id']},
                                      **({'fixed_ip': n['fixed_ip']} if n.get('fixed_ip') else {}))
@@ -285,7 +448,7 @@ class ServerModule(ResourceModule):
 
     def view(self, obj):
         return {k: v for k, v in obj.items() if k not in ('links', 'image_id', 'flavor_name', 'security_group_names',
-                                                          'networks', 'adminPass')}
+                                                          'networks', 'adminPass', 'volume_ids', 'boot_volume_id')}
 
 
 def main():

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.ooo.cloud.plugins.modules import flavor, flavor_info, keypair, server, server_info
 
 NOVA = 'nova'
@@ -163,3 +165,130 @@ def test_server_error_shows_fault(cloud, run):
     cloud.add(NOVA, '/v2.1/servers', {'name': 'bad', 'status': 'ERROR', 'fault': {'message': 'No valid host was found.'}})
     res = run(server.main, {'name': 'bad', 'image': 'cirros', 'flavor': 'm1.tiny'})
     assert res['failed'] and 'No valid host was found.' in res['msg']
+
+
+def _boot_from_volume_fixture(cloud, monkeypatch):
+    """The server fixture with Cinder, and Nova's create taking block_device_mapping_v2."""
+    from test_volume import FakeCinder  # pylint: disable=import-error,import-outside-toplevel
+    _server_fixture(cloud)
+    cinder = FakeCinder(cloud, monkeypatch)
+
+    def create(match, body, query):
+        s = body['server']
+        attached = []
+        obj = cloud.add(NOVA, '/v2.1/servers', {'name': s['name'], 'status': 'ACTIVE', 'flavor': {'original_name': 'm1.tiny'},
+                                                'image': {'id': s['imageRef']} if s.get('imageRef') else ''})
+        for bdm in s.get('block_device_mapping_v2') or []:
+            if bdm['source_type'] == 'image':
+                vol = cinder.add_volume(name='', size=bdm['volume_size'], bootable='true')
+            else:
+                vol = cinder.volumes[bdm['uuid']]
+            cinder.attach_to(vol, obj)
+            attached.append({'id': vol['id'], 'delete_on_termination': bdm['delete_on_termination']})
+        obj['os-extended-volumes:volumes_attached'] = attached
+        for n in s['networks']:
+            cloud.add('neutron', '/v2.0/ports', {'device_id': obj['id'], 'network_id': n['uuid'],
+                                                 'fixed_ips': [{'ip_address': '10.0.0.5'}]})
+        return 202, {'server': {'id': obj['id']}}
+    cloud.route('POST', r'nova/v2.1/servers', create)
+    return cinder
+
+
+def _created(cloud):
+    return [c[2]['server'] for c in cloud.calls if c[0] == 'POST' and c[1] == 'nova/v2.1/servers']
+
+
+def test_server_boots_from_a_volume(cloud, run, monkeypatch):
+    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+    boot = cinder.add_volume(name='boot-db1', size=1, bootable='true')
+    args = {'name': 'db1', 'boot_volume': 'boot-db1', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}],
+            'timeout': 5}
+    res = run(server.main, args, check=True)
+    assert res['changed'] is True and cloud.writes() == []
+    assert res['diff']['after']['boot_volume_id'] == boot['id']
+    res = run(server.main, args)
+    assert res['changed'] is True and res['server']['status'] == 'ACTIVE'
+    body = _created(cloud)[0]
+    assert 'imageRef' not in body
+    assert body['block_device_mapping_v2'] == [{'source_type': 'volume', 'destination_type': 'volume', 'uuid': boot['id'],
+                                                'boot_index': 0, 'delete_on_termination': False}]
+    assert 'boot_volume_id' not in res['server'] and 'volume_ids' not in res['server']
+    assert run(server.main, args)['changed'] is False
+    assert run(server.main, {'name': 'db1', 'boot_volume': boot['id']})['changed'] is False
+    cinder.add_volume(name='boot-other', bootable='true')
+    res = run(server.main, dict(args, boot_volume='boot-other'))
+    assert res['failed'] and 'boot_volume' in res['msg'] and 'cannot be updated in place' in res['msg']
+    assert len(_created(cloud)) == 1
+
+
+def test_server_block_device_mapping(cloud, run, monkeypatch):
+    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+    img = cloud.items('glance', '/v2/images')[0]
+    data = cinder.add_volume(name='app1-data', size=5)
+    args = {'name': 'app1', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}], 'timeout': 5,
+            'block_device_mapping': [{'source_type': 'image', 'image': 'cirros', 'volume_size': 10},
+                                     {'source_type': 'volume', 'volume': 'app1-data', 'delete_on_termination': True}]}
+    res = run(server.main, args, check=True)
+    assert res['changed'] is True and cloud.writes() == []
+    res = run(server.main, args)
+    assert res['changed'] is True
+    assert _created(cloud)[0]['block_device_mapping_v2'] == [
+        {'source_type': 'image', 'destination_type': 'volume', 'uuid': img['id'], 'volume_size': 10, 'boot_index': 0,
+         'delete_on_termination': True},
+        {'source_type': 'volume', 'destination_type': 'volume', 'uuid': data['id'], 'delete_on_termination': True}]
+    assert 'imageRef' not in _created(cloud)[0]
+    assert run(server.main, args)['changed'] is False
+    other = cinder.add_volume(name='other')
+    res = run(server.main, dict(args, block_device_mapping=[{'source_type': 'volume', 'volume': 'other', 'boot_index': 1}]))
+    assert res['failed'] and 'block_device_mapping' in res['msg'] and 'cannot be updated in place' in res['msg']
+    assert other['id'] in res['msg']
+    # an image server with a data volume: Nova boots the image, the entry is not bootable
+    res = run(server.main, {'name': 'web2', 'image': 'cirros', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}],
+                            'block_device_mapping': [{'source_type': 'volume', 'volume': 'other'}]})
+    assert res['changed'] is True
+    body = _created(cloud)[-1]
+    assert body['imageRef'] == img['id']
+    assert body['block_device_mapping_v2'] == [{'source_type': 'volume', 'destination_type': 'volume',
+                                                'uuid': other['id'], 'delete_on_termination': False}]
+
+
+@pytest.mark.parametrize('override,message', [
+    ({'block_device_mapping': [{'source_type': 'image', 'image': 'cirros'}]},
+     'block_device_mapping[0]: volume_size must be a positive number of GiB with source_type image, not None'),
+    ({'block_device_mapping': [{'source_type': 'image', 'image': 'cirros', 'volume_size': 0}]},
+     'volume_size must be a positive number of GiB'),
+    ({'block_device_mapping': [{'source_type': 'volume', 'image': 'cirros'}]},
+     'block_device_mapping[0]: source_type volume needs volume (and no image)'),
+    ({'block_device_mapping': [{'source_type': 'volume', 'volume': 'boot', 'volume_size': 2}]},
+     'block_device_mapping[0]: volume_size is the size of a volume made of an image'),
+    ({'block_device_mapping': [{'source_type': 'volume', 'volume': 'boot', 'boot_index': 0},
+                               {'source_type': 'image', 'image': 'cirros', 'volume_size': 1, 'boot_index': 0}]},
+     'entries 0, 1 all have boot_index 0'),
+    ({'image': 'cirros', 'block_device_mapping': [{'source_type': 'volume', 'volume': 'boot', 'boot_index': 0}]},
+     'image and a block_device_mapping entry with boot_index 0 exclude each other'),
+    ({'image': 'cirros', 'boot_volume': 'boot'}, 'mutually exclusive: image|boot_volume'),
+    ({'boot_volume': 'boot', 'block_device_mapping': [{'source_type': 'volume', 'volume': 'boot'}]},
+     'mutually exclusive: boot_volume|block_device_mapping'),
+])
+def test_server_block_devices_refused_before_any_call(cloud, run, override, message):
+    res = run(server.main, dict({'name': 'db1', 'flavor': 'm1.tiny'}, **override))
+    assert res['failed'] and message in res['msg']
+    assert cloud.calls == []
+
+
+def test_server_boot_volume_refused_before_any_change(cloud, run, monkeypatch):
+    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+    web1 = cinder.add_server('web1')
+    cinder.add_volume(name='data', bootable='false')
+    used = cinder.add_volume(name='used', bootable='true')
+    cinder.attach_to(used, web1)
+    for check in (True, False):
+        res = run(server.main, {'name': 'db1', 'flavor': 'm1.tiny', 'boot_volume': 'dat'}, check=check)
+        assert res['failed'] and "boot volume 'dat' not found; close matches: data" in res['msg']
+        res = run(server.main, {'name': 'db1', 'flavor': 'm1.tiny', 'boot_volume': 'data'}, check=check)
+        assert res['failed'] and "boot volume 'data'" in res['msg'] and 'is not bootable: set bootable: true' in res['msg']
+        res = run(server.main, {'name': 'db1', 'flavor': 'm1.tiny', 'boot_volume': 'used'}, check=check)
+        assert res['failed'] and 'is in-use (attached to server %s)' % web1['id'] in res['msg']
+        res = run(server.main, {'name': 'db1', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}]}, check=check)
+        assert res['failed'] and 'image, boot_volume or a block_device_mapping entry with boot_index 0 is required' in res['msg']
+    assert cloud.writes() == []
