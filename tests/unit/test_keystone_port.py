@@ -11,9 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
+from role_templates import decide
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,11 +28,7 @@ GLOBALS = {'ooo_keystone_port': 5999, 'ooo_public_vip': '10.0.0.5', 'ooo_interna
 
 
 def render(role, name):
-    with open(ROOT / 'roles' / role / 'defaults' / 'main.yml', encoding='utf-8') as f:
-        variables = yaml.safe_load(f)
-    variables = {k: trust_as_template(v) if isinstance(v, str) else v for k, v in variables.items()}
-    variables.update(GLOBALS)
-    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template('{{ %s }}' % name))
+    return decide(role, '{{ %s }}' % name, **GLOBALS)
 
 
 @pytest.mark.parametrize('role, name', [(r, n) for r, names in KEYSTONE_URLS.items() for n in names])

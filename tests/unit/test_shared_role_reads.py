@@ -6,25 +6,8 @@ by Ansible's templar from the roles' own vars files with recorded outputs of the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
-
-ROLES = Path(__file__).resolve().parents[2] / 'roles'
-
-
-def decide(role, expression, **values):
-    """`expression` rendered with the role's defaults and vars plus `values`."""
-    variables = {}
-    for part in ('defaults', 'vars'):
-        with open(ROLES / role / part / 'main.yml', encoding='utf-8') as f:
-            variables.update(yaml.safe_load(f) or {})
-    variables = {k: trust_as_template(v) if isinstance(v, str) else v for k, v in variables.items()}
-    variables.update(values)
-    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(expression))
+from role_templates import decide
 
 
 # --- service_db: databases, password and grants from one query -----------------------------
