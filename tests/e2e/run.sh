@@ -22,6 +22,9 @@ stage() {
 }
 fail() { printf 'e2e: FAILED: %s\n' "$*" >&2; exit 1; }
 descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
+# Kill a process, everything below it and any further targets (a process group: "-PID").
+# Ansible's workers start sessions of their own, so a group kill alone leaves them behind.
+kill_tree() { local pid=$1; shift; kill -KILL -- "$@" "$pid" $(descendants "$pid") 2>/dev/null || true; }
 
 # A playbook run that must change nothing: the recap of every host says changed=0. Timed.
 converged() {
@@ -64,8 +67,8 @@ started=0
 "${LAB[@]}" status --quiet || started=1
 finish() {
   local rc=$? pid
-  # A failed stage stops what runs beside it (Ansible's workers are in sessions of their own).
-  for pid in "${background_pid[@]}"; do kill -KILL -- "$pid" $(descendants "$pid") 2>/dev/null || true; done
+  # A failed stage stops what runs beside it.
+  for pid in "${background_pid[@]}"; do kill_tree "$pid"; done
   [ "$rc" = 0 ] || { echo "e2e: stage durations until the failure"; cat "$LOGS/timings.log"; }
   if [ "$started" = 1 ] && [ -z "${OOO_KEEP_LAB:-}" ]; then "${LAB[@]}" down || true; fi
   exit "$rc"
@@ -85,8 +88,7 @@ if ! ssh -F .lab/ssh/config undercloud test -e /etc/keystone/fernet-keys/0; then
   deploy=$!
   sleep "${OOO_E2E_KILL_AFTER:-150}"
   if kill -0 "$deploy" 2>/dev/null; then
-    # Ansible's workers start sessions of their own: the group kill alone leaves them behind.
-    kill -KILL -- "-$deploy" $(descendants "$deploy") 2>/dev/null || true
+    kill_tree "$deploy" "-$deploy"
     echo "killed the deploy after ${OOO_E2E_KILL_AFTER:-150} s at: $(grep -E '^TASK' "$LOGS/undercloud-killed.log" | tail -1)"
   fi
   wait "$deploy" || true
