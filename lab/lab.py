@@ -59,6 +59,10 @@ BOOT_TIMEOUT = 60
 CONTAINERS_CONF = LAB_DIR / "containers.conf"
 # Where podman keeps the networks of its CNI backend: a lab made under CNI leaves them there.
 CNI_CONFIG_DIR = Path("/etc/cni/net.d")
+# Host directories bind-mounted into the nodes (a node's `lab_data_dirs`), one tree per node:
+# data that needs a real filesystem (Ceph's BlueStore files: the overlay root is slow and
+# refuses O_DIRECT) and belongs to the node, so it goes with the node at `lab down`.
+DATA_DIRS = CACHE / ("%s-data" % LAB_NAME)
 
 
 class LabError(Exception):
@@ -112,6 +116,14 @@ def load_inventory(inventory):
     return nodes, networks, hostvars
 
 
+def data_dirs(name, hostvars):
+    """The node's `lab_data_dirs` as (host directory, path in the node) pairs."""
+    paths = hostvars.get("lab_data_dirs") or []
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p.startswith("/") for p in paths):
+        raise LabError("node '%s': lab_data_dirs: %r is not a list of absolute paths" % (name, paths))
+    return [(DATA_DIRS / name / path.strip("/").replace("/", "_"), path) for path in paths]
+
+
 def validate(inventory):
     plan = _network_plan()
     nodes, networks, hostvars = load_inventory(inventory)
@@ -129,12 +141,16 @@ def validate(inventory):
         elif hv.get("ansible_host") not in (None, addresses["ctlplane"]):
             errors.append("node '%s': ansible_host: %s differs from ooo_node_addresses.ctlplane %s"
                           % (name, hv["ansible_host"], addresses["ctlplane"]))
+        try:
+            data_dirs(name, hv)
+        except LabError as err:
+            errors.append(str(err))
     if isinstance(networks, dict):
         errors += validate_lab_networks(networks, host_routes())
     if errors:
         raise LabError("invalid lab inventory %s (nothing was changed):\n  - %s"
                        % (inventory, "\n  - ".join(errors)))
-    return nodes, networks
+    return nodes, networks, hostvars
 
 
 def host_routes():
@@ -439,7 +455,7 @@ def interface_mac(address):
     return ":".join("%02x" % byte for byte in b"\x02\x00" + raw)
 
 
-def start_node(name, addresses, tag):
+def start_node(name, addresses, tag, mounts=()):
     status, label = container_info(name)
     if status is not None and label != LAB_NAME:
         raise LabError("node '%s': a container of that name exists and is not part of lab %s; "
@@ -458,8 +474,12 @@ def start_node(name, addresses, tag):
     order = sorted(addresses, key=lambda n: (n != "ctlplane", n))
     nets = ["--network=%s:ip=%s,mac=%s,interface_name=%s"
             % (network_name(n), addresses[n], interface_mac(addresses[n]), n) for n in order]
+    volumes = []
+    for host_dir, path in mounts:
+        host_dir.mkdir(parents=True, exist_ok=True)
+        volumes.append("--volume=%s:%s" % (host_dir, path))
     podman("run", "-d", "--name", name, "--hostname", name, "--label", LABEL, *NODE_RUN_FLAGS, *nets,
-           tag, "/sbin/init")
+           *volumes, tag, "/sbin/init")
     return True
 
 
@@ -565,7 +585,7 @@ def remove_leftover_chains():
 
 def cmd_up(args):
     started = time.monotonic()
-    nodes, networks = validate(args.inventory)
+    nodes, networks, hostvars = validate(args.inventory)
     for tool in ("podman", "netavark", "debootstrap", "ssh-keygen", "ssh-keyscan", "ip", "iptables"):
         if shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/lib/podman:/usr/libexec/podman") is None:
             raise LabError("'%s' is not installed; run 'make deps' (it installs the apt packages the lab needs)"
@@ -577,7 +597,8 @@ def cmd_up(args):
     key = ssh_key()
     record_host_state()
     create_networks(networks)
-    changed = [name for name, addrs in sorted(nodes.items()) if start_node(name, addrs, tag)]
+    changed = [name for name, addrs in sorted(nodes.items())
+               if start_node(name, addrs, tag, data_dirs(name, hostvars[name]))]
     # The bridge, and with it the address the proxy binds to, exists once a node is attached.
     cabled = {net for addrs in nodes.values() for net in addrs}
     check_gateways({name: spec for name, spec in networks.items() if name in cabled}, host_addresses())
@@ -598,6 +619,8 @@ def cmd_down(args):
     if nets:
         podman("network", "rm", "-f", *nets)
     stop_proxy()
+    # The nodes' data goes with them: a new lab must not find an old cluster's OSD files.
+    shutil.rmtree(DATA_DIRS, ignore_errors=True)
     remove_leftover_chains()
     restore_host_state()
     for stale in ("known_hosts", "config"):
@@ -624,7 +647,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
-            nodes, networks = validate(args.inventory)
+            nodes, networks, _ = validate(args.inventory)
             log("inventory %s is valid: %d nodes on %d networks" % (args.inventory, len(nodes), len(networks)))
         elif args.command == "image":
             build_image()

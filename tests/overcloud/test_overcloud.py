@@ -8,6 +8,7 @@ from ooo_testlib import guest_console, inventory, lab_nodes
 
 CONTROLLER = "overcloud-controller-0"
 COMPUTES = {"overcloud-compute-0", "overcloud-compute-1"}
+STORAGE = {"overcloud-storage-0"}
 DEMO_SERVER = "demo-server"
 DEMO_NETWORK = "demo-net"
 
@@ -72,3 +73,4 @@ def test_the_inventory_plugin_matches_the_undercloud(undercloud):
         assert hostvars[name]["ansible_host"] == addresses["ctlplane"]
     assert set(listed["overcloud_controller"]["hosts"]) == {CONTROLLER}
     assert set(listed["overcloud_compute"]["hosts"]) == COMPUTES
+    assert set(listed["overcloud_storage"]["hosts"]) == STORAGE

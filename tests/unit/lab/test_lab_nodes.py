@@ -107,3 +107,23 @@ def test_a_pid_file_of_a_reused_pid_is_not_the_proxy(tmp_path):
 def test_a_container_of_the_node_image_is_not_a_node_of_the_lab():
     # Containers inherit their image's labels; teardown removes what carries the lab's label.
     assert lab.IMAGE_LABEL.split("=")[0] != lab.LABEL.split("=")[0]
+
+
+def test_a_node_s_data_dirs_are_bind_mounted_from_its_own_host_tree(podman, tmp_path, monkeypatch):
+    # Ceph's OSD files need a real filesystem, and a new lab must not inherit them.
+    monkeypatch.setattr(lab, "DATA_DIRS", tmp_path)
+    calls, _state = podman
+    mounts = lab.data_dirs("node-0", {"lab_data_dirs": ["/var/lib/ceph-osd-files"]})
+    assert lab.start_node("node-0", ADDRESSES, "img:1", mounts) is True
+    run = [args for args in calls if args[0] == "run"][0]
+    host_dir = tmp_path / "node-0" / "var_lib_ceph-osd-files"
+    assert "--volume=%s:/var/lib/ceph-osd-files" % host_dir in run
+    assert host_dir.is_dir()
+    assert run.index("--volume=%s:/var/lib/ceph-osd-files" % host_dir) < run.index("img:1")
+
+
+@pytest.mark.parametrize("value", ["/var/lib/x", ["relative/path"], [1]])
+def test_bad_data_dirs_are_refused_naming_the_node(value):
+    with pytest.raises(lab.LabError) as err:
+        lab.data_dirs("node-0", {"lab_data_dirs": value})
+    assert "node 'node-0': lab_data_dirs:" in str(err.value)
