@@ -647,7 +647,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
-            nodes, networks, _ = validate(args.inventory)
+            nodes, networks = validate(args.inventory)[:2]
             log("inventory %s is valid: %d nodes on %d networks" % (args.inventory, len(nodes), len(networks)))
         elif args.command == "image":
             build_image()

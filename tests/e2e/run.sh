@@ -144,6 +144,11 @@ joined overcloud-deploy
 stage "overcloud: the demo tenant, made with the ooo.cloud modules"
 timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
 
+# Cinder exists only in the overcloud; the targets delete what they make (their server too,
+# before the scale-down looks for a compute without servers).
+stage "modules: integration tests of the block storage modules against the overcloud"
+timed modules-overcloud "${PLAYBOOK[@]}" tests/integration/modules_overcloud.yml
+
 # Scale down the compute that does not host the demo server, then add it back.
 demo_id=$(.venv/bin/openstack --os-cloud overcloud-demo server show demo-server -f value -c id)
 demo_host=$(.venv/bin/openstack --os-cloud overcloud server show "$demo_id" -f value -c OS-EXT-SRV-ATTR:host)
@@ -166,7 +171,7 @@ if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/overcloud-scale-up.log" |
   fail "adding $spare changed the nodes above; only $spare (and its registration on the deploy host) may change"
 fi
 
-stage "overcloud: the real APIs work; tenant traffic across both computes, floating IPs, SSH"
+stage "overcloud: the real APIs work; volumes in guests; tenant traffic across both computes, floating IPs, SSH"
 "${PYTEST[@]}" tests/overcloud
 
 # A re-run of the deploy on a cloud in use must neither change nor disturb it: make deploy's

@@ -22,6 +22,7 @@ ceph_mon: overcloud-storage-0, whose admin keyring they use) over the lab's SSH 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shlex
 import subprocess
@@ -128,7 +129,7 @@ def delete_block_leftovers(admin, prefix):
     snapshots cannot go, nor a snapshot with a volume made of it (an RBD clone): the volumes
     without snapshots, then the snapshots without volumes, a few rounds."""
     bs = admin.block_storage
-    for _ in range(4):
+    for _round in range(4):
         snapshots = list(bs.snapshots(all_projects=True))
         volumes = [v for v in bs.volumes(all_projects=True) if (v.name or "").startswith(prefix)]
         mine = [s for s in snapshots if (s.name or "").startswith(prefix)]
@@ -535,8 +536,8 @@ def test_ceph_is_healthy_but_for_the_allowed_checks(storage_node):
     checks = report.get("checks") or {}
     unexpected = {name: (check.get("summary") or {}).get("message") for name, check in checks.items()
                   if name not in HEALTH_ALLOWED}
-    assert report.get("status") == "HEALTH_OK" or not unexpected, "Ceph is %s: %s" % (report.get("status"),
-                                                                                       unexpected)
+    assert report.get("status") == "HEALTH_OK" or not unexpected, \
+        "Ceph is %s: %s" % (report.get("status"), unexpected)
 
 
 # --- bad input through the modules -------------------------------------------------------------
@@ -570,3 +571,51 @@ def test_deleting_an_attached_volume_fails_and_it_stays_in_use(demo):
     assert "attached" in message and DEMO_SERVER in message, message
     volume = demo.block_storage.find_volume(DEMO_VOLUME, ignore_missing=False)
     assert volume.status == "in-use" and attached_servers(volume) == [server.id]
+
+
+# --- the storage node restarts ------------------------------------------------------------------
+
+# The lab's podman settings (netavark), as test_tenant_traffic_after_restart uses them.
+PODMAN_ENV = dict(os.environ, CONTAINERS_CONF=str(ROOT / "lab" / "containers.conf"))
+# The guest reads the disk again, not its own cache of it.
+REREAD_SCRIPT = "echo 3 > /proc/sys/vm/drop_caches\n" + READ_SCRIPT
+
+
+def ceph_serves(node):
+    """Every OSD up and every placement group active+clean, as `ceph status` reports."""
+    proc = on_node(node, "ceph status --format json", timeout=30)
+    if proc.returncode != 0:
+        return False
+    status = json.loads(proc.stdout)
+    osds = status.get("osdmap", {})
+    pgs = status.get("pgmap", {})
+    clean = sum(s["count"] for s in pgs.get("pgs_by_state", []) if s["state_name"] == "active+clean")
+    return osds.get("num_osds", 0) > 0 and osds.get("num_up_osds") == osds.get("num_osds") \
+        and clean == pgs.get("num_pgs", -1)
+
+
+def test_volumes_come_back_when_the_storage_node_restarts_with_no_deploy(block, storage_node):
+    """Last of the file: the storage node (its container, as a reboot) goes down for a minute."""
+    volume = block.new_volume("restart", 1)
+    block.attach("vm1", volume)
+    guest = block.guests["vm1"]
+    disk = block.disk("vm1", volume)["name"]
+    token = secrets.token_hex(16)
+    as_root(guest, WRITE_SCRIPT % {"disk": disk, "label": "e2e", "token": token})
+
+    subprocess.run(["podman", "restart", "--time", "10", storage_node], check=True, capture_output=True,
+                   timeout=120, env=PODMAN_ENV)
+    wait_until("%s to boot" % storage_node,
+               lambda: on_node(storage_node, "systemctl is-system-running --wait", timeout=120).stdout.strip()
+               in ("running", "degraded"), timeout=180, interval=3)
+    wait_until("Ceph on %s to serve every placement group again" % storage_node,
+               lambda: ceph_serves(storage_node), timeout=180, interval=5)
+
+    # The attached volume reads back through qemu's librbd, which reconnected by itself.
+    read = as_root(guest, REREAD_SCRIPT % {"disk": disk})
+    assert read.strip() == token, "after %s restarted, %s reads %r, not the token written before" % (
+        storage_node, volume.name, read)
+    # cinder-volume reached the cluster again: a new volume is made in it.
+    after = block.new_volume("after-restart", 1)
+    assert after.status == "available", after.status
+    test_ceph_is_healthy_but_for_the_allowed_checks(storage_node)
