@@ -51,6 +51,27 @@ def lab_nodes(group="all"):
     return {name: hostvars[name]["ooo_node_addresses"] for name in sorted(names)}
 
 
+# The lab's SSH config (lab.py writes it) and podman settings (netavark: without them podman
+# would look for CNI networks).
+SSH_CONFIG = ROOT / ".lab" / "ssh" / "config"
+PODMAN_ENV = dict(os.environ, CONTAINERS_CONF=str(ROOT / "lab" / "containers.conf"))
+
+
+def on_node(node, command, timeout=60):
+    """A command on a lab node as root, over the lab's SSH config."""
+    return subprocess.run(["ssh", "-F", str(SSH_CONFIG), node, command], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def restart_node(node):
+    """Restart a lab node's container (as a reboot) and wait until systemd has booted it."""
+    subprocess.run(["podman", "restart", "--time", "10", node], check=True, capture_output=True, timeout=120,
+                   env=PODMAN_ENV)
+    wait_until("%s to boot" % node,
+               lambda: on_node(node, "systemctl is-system-running --wait", timeout=120).stdout.strip()
+               in ("running", "degraded"), timeout=180, interval=3)
+
+
 def wait_until(what, probe, timeout, interval=2.0):
     """probe()'s first true value; fails naming ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

@@ -22,16 +22,14 @@ ceph_mon: overcloud-storage-0, whose admin keyring they use) over the lab's SSH 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shlex
-import subprocess
 from dataclasses import dataclass, field
 
 import pytest
 
-from ooo_testlib import (DEMO_KEY, ROOT, Guest, MadeResources, delete_leftovers, guest_host_keys, lab_nodes,
-                         run_module, wait_for_sshd, wait_until)
+from ooo_testlib import (DEMO_KEY, SSH_CONFIG, Guest, MadeResources, delete_leftovers, guest_host_keys, lab_nodes,
+                         on_node, restart_node, run_module, wait_for_sshd, wait_until)
 
 PREFIX = "e2e-block"
 EXTERNAL = "public"
@@ -53,7 +51,6 @@ GIB = 1024 ** 3
 SERVER_TIMEOUT = 300
 VOLUME_TIMEOUT = 180
 ATTACH_TIMEOUT = 180
-SSH_CONFIG = ROOT / ".lab" / "ssh" / "config"
 
 # Run as root in a guest (sudo sh -c): an MBR with one partition over the disk (busybox fdisk),
 # ext2 on it (busybox mke2fs; the guest's ext4 driver mounts it), a file with the token, synced
@@ -83,12 +80,6 @@ umount /mnt
 # The guest's virtio disks, one line each: name, size in 512-byte sectors, serial.
 LIST_DISKS = ('for d in /sys/block/vd*; do [ -e "$d/size" ] && '
               'echo "${d##*/} $(cat "$d/size") $(cat "$d/serial" 2>/dev/null)"; done; true')
-
-
-def on_node(node, command, timeout=60):
-    """A command on a lab node as root, over the lab's SSH config (as test_tenant_traffic_after_restart)."""
-    return subprocess.run(["ssh", "-F", str(SSH_CONFIG), node, command], capture_output=True, text=True,
-                          timeout=timeout, check=False)
 
 
 def as_root(guest, script, timeout=180):
@@ -575,8 +566,6 @@ def test_deleting_an_attached_volume_fails_and_it_stays_in_use(demo):
 
 # --- the storage node restarts ------------------------------------------------------------------
 
-# The lab's podman settings (netavark), as test_tenant_traffic_after_restart uses them.
-PODMAN_ENV = dict(os.environ, CONTAINERS_CONF=str(ROOT / "lab" / "containers.conf"))
 # The guest reads the disk again, not its own cache of it.
 REREAD_SCRIPT = "echo 3 > /proc/sys/vm/drop_caches\n" + READ_SCRIPT
 
@@ -603,11 +592,7 @@ def test_volumes_come_back_when_the_storage_node_restarts_with_no_deploy(block, 
     token = secrets.token_hex(16)
     as_root(guest, WRITE_SCRIPT % {"disk": disk, "label": "e2e", "token": token})
 
-    subprocess.run(["podman", "restart", "--time", "10", storage_node], check=True, capture_output=True,
-                   timeout=120, env=PODMAN_ENV)
-    wait_until("%s to boot" % storage_node,
-               lambda: on_node(storage_node, "systemctl is-system-running --wait", timeout=120).stdout.strip()
-               in ("running", "degraded"), timeout=180, interval=3)
+    restart_node(storage_node)
     wait_until("Ceph on %s to serve every placement group again" % storage_node,
                lambda: ceph_serves(storage_node), timeout=180, interval=5)
 

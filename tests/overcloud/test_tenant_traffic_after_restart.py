@@ -7,20 +7,9 @@ down for a minute.
 
 from __future__ import annotations
 
-import os
-import subprocess
+from ooo_testlib import Guest, guest_host_keys, on_node, restart_node, wait_until
 
-from ooo_testlib import ROOT, Guest, guest_host_keys, wait_until
-
-SSH_CONFIG = ROOT / ".lab" / "ssh" / "config"
-# The lab's podman settings (netavark): without them podman would look for CNI networks.
-PODMAN_ENV = dict(os.environ, CONTAINERS_CONF=str(ROOT / "lab" / "containers.conf"))
 NETWORK_UNITS = ("openvswitch-switch", "ovn-controller")
-
-
-def on_node(node, command, timeout=60):
-    return subprocess.run(["ssh", "-F", str(SSH_CONFIG), node, command], capture_output=True, text=True,
-                          timeout=timeout, check=False)
 
 
 def demo_login(admin, demo, tmp_path):
@@ -42,11 +31,7 @@ def test_a_rebooted_compute_serves_its_floating_ip_again(admin, demo, tmp_path):
     host, floating, logs_in = demo_login(admin, demo, tmp_path)
     assert logs_in(), "SSH to demo-server at %s fails before the restart" % floating
 
-    subprocess.run(["podman", "restart", "--time", "10", host], check=True, capture_output=True, timeout=120,
-                   env=PODMAN_ENV)
-    wait_until("%s to boot" % host,
-               lambda: on_node(host, "systemctl is-system-running --wait").stdout.strip() in ("running", "degraded"),
-               timeout=180, interval=3)
+    restart_node(host)
     wait_until("nova-compute on %s to report up" % host,
                lambda: any(s.state == "up" and s.status == "enabled"
                            for s in admin.compute.services(host=host, binary="nova-compute")),
