@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.ooo.cloud.plugins.modules import project_info, role_assignment, user
+from ansible_collections.ooo.cloud.plugins.modules import domain, identity_role, project_info, role_assignment, user
 
 KS = 'keystone'
 
@@ -117,3 +117,32 @@ def test_role_assignment_absent_when_its_user_is_gone(cloud, run):
     assert cloud.writes() == []
     res = run(role_assignment.main, {'user': 'gone', 'project': 'demo', 'role': 'member'})
     assert res['failed'] and "user 'gone' not found" in res['msg']
+
+
+def test_domain_lifecycle_disables_before_delete(cloud, run):
+    args = {'name': 'heat', 'description': 'Heat stacks'}
+    res = run(domain.main, args, check=True)
+    assert res['changed'] is True and cloud.writes() == []
+    res = run(domain.main, args)
+    assert res['changed'] is True and res['domain']['name'] == 'heat'
+    assert run(domain.main, args)['changed'] is False
+    res = run(domain.main, dict(args, description='Stacks'))
+    heat = [d for d in cloud.items(KS, '/v3/domains') if d['name'] == 'heat']
+    assert res['changed'] is True and heat[0]['description'] == 'Stacks'
+    before = len(cloud.writes())
+    res = run(domain.main, {'name': 'heat', 'state': 'absent'})
+    assert res['changed'] is True and [d['name'] for d in cloud.items(KS, '/v3/domains')] == ['Default']
+    # Keystone deletes a disabled domain only: the PATCH comes first.
+    methods = [c[0] for c in cloud.writes()[before:]]
+    assert methods == ['PATCH', 'DELETE'], methods
+    assert run(domain.main, {'name': 'heat', 'state': 'absent'})['changed'] is False
+
+
+def test_identity_role_is_global_and_idempotent(cloud, run):
+    cloud.add(KS, '/v3/roles', {'name': 'heat_stack_user', 'domain_id': 'other'})
+    res = run(identity_role.main, {'name': 'heat_stack_user'})
+    # The domain's own role of the same name is not the global one.
+    assert res['changed'] is True and res['role'].get('domain_id') is None
+    assert run(identity_role.main, {'name': 'heat_stack_user'})['changed'] is False
+    res = run(identity_role.main, {'name': 'heat_stack_user', 'description': 'stack users'}, check=True)
+    assert res['changed'] is True and res['diff']['after']['description'] == 'stack users'
