@@ -109,6 +109,7 @@ def guest_console(conn, server, timeout=240):
     conn.compute.reboot_server(server, "HARD")
     # wait_for_server would return at once: the server object it is given still says ACTIVE.
     # Until the reboot ends, the console is a 404 (libvirt's domain is being made again).
+
     def rebooted():
         now = conn.compute.get_server(server.id)
         if now.status == "ERROR":
