@@ -72,6 +72,9 @@ SERVICE_NAMES = {
     'image': 'Glance',
     'placement': 'Placement',
     'block-storage': 'Cinder',
+    'orchestration': 'Heat',
+    'cloudformation': 'Heat CloudFormation',
+    'object-store': 'Swift',
 }
 VERSION_RE = re.compile(r'/v\d+(\.\d+)?(/[^/]*)?$')
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
@@ -298,14 +301,16 @@ class OpenStackClient:
 
     # -- requests
     def request(self, service, method, path, body=None, params=None, headers=None, raw=None, ok_404=False,
-                content_type='application/json'):
+                content_type='application/json', changes_nothing=False):
         """Send a request; return (status, headers, decoded JSON or None).
 
         ``path`` is relative to the service endpoint (or an absolute URL).
         ``raw`` is a bytes/file body sent as-is. With ``ok_404`` a 404 returns
-        (404, headers, None) instead of raising NotFound.
+        (404, headers, None) instead of raising NotFound. ``changes_nothing`` marks a write
+        method that only computes (Heat's template validation and update preview): it is
+        allowed in check mode.
         """
-        if self.read_only and method not in ('GET', 'HEAD'):
+        if self.read_only and method not in ('GET', 'HEAD') and not changes_nothing:
             raise OpenStackError('internal error: %s %s attempted in check mode' % (method, path))
         query = ''
         if params:
