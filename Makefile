@@ -36,12 +36,16 @@ deploy: lab-up ## Create the lab if needed; deploy the undercloud, the overcloud
 test: deps venv tempest-venv collection ## Lint, sanity, unit tests and the end-to-end tests on the lab
 	@mkdir -p .cache; \
 	$(MAKE) --no-print-directory static > .cache/static.log 2>&1 & static=$$!; \
-	e2e_rc=0; tests/e2e/run.sh || e2e_rc=$$?; \
+	e2e_rc=0; tests/e2e/run.sh 2>&1 | tee .cache/e2e-output.log || e2e_rc=$$?; \
 	static_rc=0; wait $$static || static_rc=$$?; \
 	echo "=== make test: lint, sanity and unit tests (run beside the end-to-end tests)"; \
 	cat .cache/static.log; \
 	[ $$static_rc = 0 ] || echo "make test: lint, sanity or unit tests FAILED (output above)"; \
-	[ $$e2e_rc = 0 ] || echo "make test: the end-to-end tests FAILED (stage durations above)"; \
+	if [ $$e2e_rc != 0 ]; then \
+	  echo "=== make test: the end of the end-to-end tests' output again, last where CI shows it"; \
+	  grep -v '^[[:space:]]*$$' .cache/e2e-output.log | cut -c1-400 | tail -n 80; \
+	  echo "make test: the end-to-end tests FAILED (the failed stage and the stage durations above)"; \
+	fi; \
 	[ $$static_rc = 0 ] && [ $$e2e_rc = 0 ]
 
 static: lint sanity unit ## Lint, sanity and unit tests (no lab needed)
