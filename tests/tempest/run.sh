@@ -32,4 +32,10 @@ external=$("$OLDPWD/.venv/bin/openstack" --os-cloud "$cloud" network list --exte
 
 args=(--smoke --concurrency "${OOO_TEMPEST_CONCURRENCY:-2}")
 [ -f "$OLDPWD/$skips" ] && args+=(--exclude-list "$OLDPWD/$skips")
-"$OLDPWD/$venv/bin/tempest" run "${args[@]}"
+# A smoke test that fails is run once more, alone: the scenario tests wait on TCG guests on two
+# loaded cores, and a reassociated floating IP has failed its ping once in a run that
+# otherwise passed. The first failure stays in the output; a second one fails the run.
+if ! "$OLDPWD/$venv/bin/tempest" run "${args[@]}"; then
+  echo "tempest: retrying the failed tests once, one at a time"
+  TEMPEST_CONFIG_DIR=$PWD/etc "$OLDPWD/$venv/bin/stestr" run --failing --concurrency 1
+fi
