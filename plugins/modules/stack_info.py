@@ -132,7 +132,9 @@ class StackInfoModule(OpenStackModule):
             data = self.client.get(SERVICE, path)
             if data is None:  # deleted since it was listed
                 continue
-            stack = dict(stack_view(data['stack']), project_id=data['stack'].get('project'))
+            # Heat names the project in a list across projects alone; otherwise it is the caller's.
+            project = summary.get('project') or data['stack'].get('project') or self.client.project_id
+            stack = dict(stack_view(data['stack']), project_id=project)
             if self.params['resources']:
                 params = {'nested_depth': self.params['nested_depth']} if self.params['nested_depth'] else None
                 stack['resources'] = [{

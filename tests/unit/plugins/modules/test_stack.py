@@ -92,7 +92,7 @@ class FakeHeat:
         if self.validate_error:  # Heat validates before it makes anything
             return self.validate(match, body, query)
         s = {'id': str(uuid.uuid4()), 'stack_name': body['stack_name'], 'description': '', 'outputs': [],
-             'creation_time': '2026-12-03T08:00:00Z', 'updated_time': None, 'project': self.cloud.project_id}
+             'creation_time': '2026-12-03T08:00:00Z', 'updated_time': None}
         self._apply(s, body, 'CREATE')
         self.stacks[s['id']] = s
         return 201, {'stack': {'id': s['id'], 'links': []}}
