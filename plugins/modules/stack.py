@@ -322,6 +322,12 @@ class StackModule(ResourceModule):
         changes = data.get('resource_changes') or {}
         return {kind: sorted(r.get('resource_name') for r in changes.get(kind) or []) for kind in CHANGE_KINDS}
 
+    @staticmethod
+    def all_added(desired):
+        """The resource changes of a create: every resource of the template (HOT or CloudFormation) added."""
+        template = desired['template']
+        return dict({k: [] for k in CHANGE_KINDS}, added=sorted(template.get('resources') or template.get('Resources') or {}))
+
     def validate_template(self, desired):
         body = self.body(desired)
         body = {k: body[k] for k in ('template', 'parameters', 'environment') if k in body}
@@ -330,9 +336,7 @@ class StackModule(ResourceModule):
     def predict(self, current, desired):
         if current is None:
             self.validate_template(desired)
-            self.results['resource_changes'] = dict({k: [] for k in CHANGE_KINDS},
-                                                    added=sorted((desired['template'].get('resources')
-                                                                  or desired['template'].get('Resources') or {})))
+            self.results['resource_changes'] = self.all_added(desired)
         out = dict(current or {'stack_name': self.params['name'], 'stack_status': 'CREATE_COMPLETE'})
         if current is not None:
             out['stack_status'] = 'UPDATE_COMPLETE'
@@ -345,9 +349,7 @@ class StackModule(ResourceModule):
     def create(self, desired):
         body = dict(self.body(desired), stack_name=self.params['name'])
         created = self.client.post(SERVICE, '/stacks', body)['stack']
-        self.results['resource_changes'] = dict({k: [] for k in CHANGE_KINDS},
-                                                added=sorted((desired['template'].get('resources')
-                                                              or desired['template'].get('Resources') or {})))
+        self.results['resource_changes'] = self.all_added(desired)
         stack = {'id': created['id'], 'stack_name': self.params['name'], 'stack_status': 'CREATE_IN_PROGRESS'}
         return self.wait(stack, ready=('CREATE_COMPLETE',)) if self.params['wait'] else self.fetch(stack)
 
