@@ -161,6 +161,9 @@ class FakeCloud:
         self.routes = []
         self.auth_count = 0
         self.fail_auth = False
+        # The catalog of the tokens it issues: a fake of another service adds its entry.
+        self.catalog = list(CATALOG)
+        self.headers = []  # (host, request headers) of every request
         self.domain = self.add('keystone', '/v3/domains', {'id': 'default', 'name': 'Default'})
 
     # -- helpers for tests
@@ -200,12 +203,13 @@ class FakeCloud:
             except (ValueError, UnicodeDecodeError):
                 data = body
         self.calls.append((method, host + path, data))
+        self.headers.append((host, dict(headers)))
         if path == '/v3/auth/tokens' and method == 'POST':
             self.auth_count += 1
             if self.fail_auth or not self._password_ok(data):
                 return self._resp(401, {'error': {'code': 401, 'message': 'The request you have made requires authentication.'}})
             return 201, {'x-subject-token': 'tok%d' % self.auth_count, 'content-type': 'application/json'}, json.dumps({
-                'token': {'expires_at': '2099-01-01T00:00:00.000000Z', 'catalog': CATALOG,
+                'token': {'expires_at': '2099-01-01T00:00:00.000000Z', 'catalog': self.catalog,
                           'project': {'id': self.project_id, 'name': 'admin', 'domain': {'id': 'default'}},
                           'user': {'id': 'u1'}, 'roles': [{'name': 'admin'}]}}).encode()
         if headers.get('X-Auth-Token') in ('expired',):

@@ -167,11 +167,11 @@ def test_server_error_shows_fault(cloud, run):
     assert res['failed'] and 'No valid host was found.' in res['msg']
 
 
-def _boot_from_volume_fixture(cloud, monkeypatch):
+def _boot_from_volume_fixture(cloud):
     """The server fixture with Cinder, and Nova's create taking block_device_mapping_v2."""
     from test_volume import FakeCinder  # pylint: disable=import-error,import-outside-toplevel
     _server_fixture(cloud)
-    cinder = FakeCinder(cloud, monkeypatch)
+    cinder = FakeCinder(cloud)
 
     def create(match, body, query):
         s = body['server']
@@ -198,8 +198,8 @@ def _created(cloud):
     return [c[2]['server'] for c in cloud.calls if c[0] == 'POST' and c[1] == 'nova/v2.1/servers']
 
 
-def test_server_boots_from_a_volume(cloud, run, monkeypatch):
-    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+def test_server_boots_from_a_volume(cloud, run):
+    cinder = _boot_from_volume_fixture(cloud)
     boot = cinder.add_volume(name='boot-db1', size=1, bootable='true')
     args = {'name': 'db1', 'boot_volume': 'boot-db1', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}],
             'timeout': 5}
@@ -221,8 +221,8 @@ def test_server_boots_from_a_volume(cloud, run, monkeypatch):
     assert len(_created(cloud)) == 1
 
 
-def test_server_block_device_mapping(cloud, run, monkeypatch):
-    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+def test_server_block_device_mapping(cloud, run):
+    cinder = _boot_from_volume_fixture(cloud)
     img = cloud.items('glance', '/v2/images')[0]
     data = cinder.add_volume(name='app1-data', size=5)
     args = {'name': 'app1', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}], 'timeout': 5,
@@ -276,8 +276,8 @@ def test_server_block_devices_refused_before_any_call(cloud, run, override, mess
     assert cloud.calls == []
 
 
-def test_server_boot_volume_refused_before_any_change(cloud, run, monkeypatch):
-    cinder = _boot_from_volume_fixture(cloud, monkeypatch)
+def test_server_boot_volume_refused_before_any_change(cloud, run):
+    cinder = _boot_from_volume_fixture(cloud)
     web1 = cinder.add_server('web1')
     cinder.add_volume(name='data', bootable='false')
     used = cinder.add_volume(name='used', bootable='true')

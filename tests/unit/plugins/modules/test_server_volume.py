@@ -9,8 +9,8 @@ from ansible_collections.ooo.cloud.plugins.modules import server_volume
 
 
 @pytest.fixture
-def cinder(cloud, monkeypatch):
-    return FakeCinder(cloud, monkeypatch)
+def cinder(cloud):
+    return FakeCinder(cloud)
 
 
 def _attachments_path(server):

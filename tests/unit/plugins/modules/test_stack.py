@@ -1,12 +1,10 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 
-from ansible_collections.ooo.cloud.plugins.module_utils import openstack
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.orchestration import load_template, param_equal
 from ansible_collections.ooo.cloud.plugins.modules import stack, stack_info
@@ -33,24 +31,15 @@ class FakeHeat:
     are what a failed stack lists.
     """
 
-    def __init__(self, cloud, monkeypatch):
+    def __init__(self, cloud):
         self.cloud = cloud
         self.stacks = {}
         self.final = 'COMPLETE'
         self.failed_resources = []
         self.validate_error = None
-        entry = {'type': 'orchestration', 'endpoints': [{'interface': 'public', 'region': 'RegionOne',
-                                                         'url': 'http://heat:8004/v1/%(tenant_id)s'}]}
-
-        def transport(method, url, headers, body=None):
-            status, hdrs, data = cloud(method, url, headers, body)
-            if url.endswith('/v3/auth/tokens') and status == 201:
-                token = json.loads(data)
-                token['token']['catalog'] = token['token']['catalog'] + [entry]
-                data = json.dumps(token).encode()
-            return status, hdrs, data
-        transport.close = cloud.close
-        monkeypatch.setattr(openstack.OpenStackClient, 'transport_class', staticmethod(lambda **kw: transport))
+        cloud.catalog.append({'type': 'orchestration',
+                              'endpoints': [{'interface': 'public', 'region': 'RegionOne',
+                                             'url': 'http://heat:8004/v1/%(tenant_id)s'}]})
         v = r'heat/v1/%s' % cloud.project_id
         one = v + r'/stacks/([^/]+)/([^/]+)'
         for method, pattern, fn in [
@@ -120,8 +109,8 @@ class FakeHeat:
 
 
 @pytest.fixture
-def heat(cloud, monkeypatch):
-    return FakeHeat(cloud, monkeypatch)
+def heat(cloud):
+    return FakeHeat(cloud)
 
 
 def _bodies(cloud, method, suffix):

@@ -1,7 +1,6 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -20,29 +19,17 @@ class FakeCinder:
     catalog gets a ``volumev3`` endpoint with ``%(tenant_id)s`` in it, as Cinder's are registered.
     """
 
-    def __init__(self, cloud, monkeypatch, url='http://cinder:8776/v3/%(tenant_id)s'):
+    def __init__(self, cloud, url='http://cinder:8776/v3/%(tenant_id)s'):
         self.cloud = cloud
-        self.volumes, self.snapshots, self.messages, self.headers = {}, {}, [], []
+        self.volumes, self.snapshots, self.messages = {}, {}, []
         self.types = {t['id']: t for t in ({'id': str(uuid.uuid4()), 'name': '__DEFAULT__'},
                                            {'id': str(uuid.uuid4()), 'name': 'ceph'})}
         self.slow = False          # a new volume is 'creating' until it is read once
         self.create_status = 'available'
         self.extend_status = None  # e.g. 'error_extending'
         self.attach_fails = False  # Nova rolls the attach back
-        entry = {'type': 'volumev3', 'endpoints': [{'interface': 'public', 'region': 'RegionOne',
-                                                    'url': url}]}
-
-        def transport(method, url, headers, body=None):
-            if url.startswith('http://cinder:'):
-                self.headers.append(dict(headers))
-            status, hdrs, data = cloud(method, url, headers, body)
-            if url.endswith('/v3/auth/tokens') and status == 201:
-                token = json.loads(data)
-                token['token']['catalog'] = token['token']['catalog'] + [entry]
-                data = json.dumps(token).encode()
-            return status, hdrs, data
-        transport.close = cloud.close
-        monkeypatch.setattr(openstack.OpenStackClient, 'transport_class', staticmethod(lambda **kw: transport))
+        cloud.catalog.append({'type': 'volumev3',
+                              'endpoints': [{'interface': 'public', 'region': 'RegionOne', 'url': url}]})
         v = r'cinder/v3/%s' % cloud.project_id
         routes = [
             ('GET', v + r'/volumes/detail', self.list_volumes),
@@ -67,6 +54,11 @@ class FakeCinder:
         ]
         for method, pattern, fn in routes:
             cloud.route(method, pattern, fn)
+
+    @property
+    def headers(self):
+        """The headers of the requests to Cinder."""
+        return [headers for host, headers in self.cloud.headers if host == 'cinder']
 
     # -- helpers for tests
     def add_volume(self, **kw):
@@ -227,8 +219,8 @@ class FakeCinder:
 
 
 @pytest.fixture
-def cinder(cloud, monkeypatch):
-    return FakeCinder(cloud, monkeypatch)
+def cinder(cloud):
+    return FakeCinder(cloud)
 
 
 def _body(cloud, method, suffix):
@@ -284,8 +276,8 @@ def test_volume_lifecycle(cloud, cinder, run):
 
 @pytest.mark.parametrize('url', ['http://cinder:8776/v3/%(tenant_id)s', 'http://cinder:8776/v3/$(project_id)s',
                                  'http://cinder:8776/v3/%(project_id)s'])
-def test_cinder_endpoint_and_microversion(cloud, run, monkeypatch, url):
-    cinder = FakeCinder(cloud, monkeypatch, url)
+def test_cinder_endpoint_and_microversion(cloud, run, url):
+    cinder = FakeCinder(cloud, url)
     run(volume_info.main, {})
     assert [c[1] for c in cloud.calls if c[1].startswith('cinder')] == ['cinder/v3/%s/volumes/detail' % cloud.project_id]
     assert cinder.headers[0]['OpenStack-API-Version'] == 'volume %s' % openstack.VOLUME_MICROVERSION
