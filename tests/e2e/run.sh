@@ -144,9 +144,9 @@ joined overcloud-deploy
 stage "overcloud: the demo tenant, made with the ooo.cloud modules"
 timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
 
-# Cinder and Heat exist only in the overcloud; the targets delete what they make (their server too,
+# Cinder, Heat and Swift exist only in the overcloud; the targets delete what they make (their server too,
 # before the scale-down looks for a compute without servers).
-stage "modules: integration tests of the block storage and orchestration modules against the overcloud"
+stage "modules: integration tests of the block storage, orchestration and object storage modules against the overcloud"
 timed modules-overcloud "${PLAYBOOK[@]}" tests/integration/modules_overcloud.yml
 
 # Scale down the compute that does not host the demo server, then add it back.
