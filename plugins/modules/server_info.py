@@ -62,7 +62,9 @@ class ServerInfoModule(InfoModule):
         all_projects=dict(type='bool', default=False),
     )
 
-    def extra_filters(self):
+    def extra_query(self):
+        # A parameter of Nova's list call, not a field of a server: a lookup by id must not
+        # compare it with the server it gets.
         return {'all_tenants': 1} if self.params['all_projects'] else {}
 
     def view(self, obj):

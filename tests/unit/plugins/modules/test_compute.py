@@ -145,6 +145,10 @@ def test_server_lifecycle(cloud, run):
     assert res['failed'] and 'flavor' in res['msg'] and 'cannot be updated in place' in res['msg']
     res = run(server_info.main, {'name': 'web1'})
     assert [s['name'] for s in res['servers']] == ['web1']
+    # all_projects is a parameter of the list, not a field to compare: found by id too.
+    srv_id = cloud.items(NOVA, '/v2.1/servers')[0]['id']
+    for lookup in ({'name': srv_id, 'all_projects': True}, {'all_projects': True}):
+        assert [s['id'] for s in run(server_info.main, lookup)['servers']] == [srv_id], lookup
     res = run(server.main, {'name': 'web1', 'state': 'absent', 'timeout': 5})
     assert res['changed'] is True and cloud.items(NOVA, '/v2.1/servers') == []
 
