@@ -112,30 +112,16 @@ uploaded:
 
 import hashlib
 import os
-import re
 from urllib.parse import quote
 
+from ansible_collections.ooo.cloud.plugins.module_utils.object_storage import (
+    SERVICE, container_name_error, metadata_from, metadata_key_error, wire)
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
 
-SERVICE = 'object-store'
 META = 'x-object-meta-'
-KEY_RE = re.compile(r'^[A-Za-z0-9-]+$')  # an HTTP header name Swift passes on unchanged
 MAX_OBJECT = 5 * 1024 ** 3  # Swift's default max_file_size: larger needs segments
 CHUNK = 1024 * 1024
-
-
-def wire(text):
-    """A header value as the transport sends it (latin-1): Swift keeps the UTF-8 bytes."""
-    return text.encode('utf-8').decode('latin-1')
-
-
-def unwire(value):
-    """A header value read back as the text it was sent as."""
-    try:
-        return value.encode('latin-1').decode('utf-8')
-    except UnicodeError:
-        return value
 
 
 def md5_of(path):
@@ -173,19 +159,14 @@ class ObjectModule(ResourceModule):
     def validate(self):
         p = self.params
         label = "object '%s' in container '%s'" % (p['name'], p['container'])
-        if not p['container'] or '/' in p['container'] or len(p['container'].encode('utf-8')) > 256:
-            self.fail("%s: a container name must not be empty nor contain '/', and has at most 256 bytes" % label)
+        problem = container_name_error(p['container'])
+        if problem:
+            self.fail('%s: %s' % (label, problem))
         if not p['name'] or len(p['name'].encode('utf-8')) > 1024:
             self.fail('%s: an object name must not be empty, and has at most 1024 bytes (UTF-8)' % label)
-        keys = [str(k) for k in p['metadata'] or {}]
-        bad = [k for k in keys if not KEY_RE.match(k)]
-        if bad:
-            self.fail("%s: metadata keys %s are not letters, digits and '-' (Swift turns '_' into '-')"
-                      % (label, ', '.join(sorted(bad))))
-        twins = [k for k in keys if [x.lower() for x in keys].count(k.lower()) > 1]
-        if twins:
-            self.fail('%s: metadata keys %s differ only in case; Swift keeps one of them'
-                      % (label, ', '.join(sorted(twins, key=str.lower))))
+        problem = metadata_key_error(p['metadata'])
+        if problem:
+            self.fail('%s: %s' % (label, problem))
         if p['state'] == 'absent':
             return
         if p['src'] is None:
@@ -213,7 +194,7 @@ class ObjectModule(ResourceModule):
         return {'container': self.params['container'], 'name': self.params['name'],
                 'etag': headers.get('etag', '').strip('"'), 'bytes': int(headers.get('content-length') or 0),
                 'content_type': headers.get('content-type'),
-                'metadata': {k[len(META):]: unwire(v) for k, v in headers.items() if k.startswith(META)}}
+                'metadata': metadata_from(headers, META)}
 
     def find(self):
         current = self.fetch(None)

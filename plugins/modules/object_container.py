@@ -101,32 +101,17 @@ container:
       type: int
 '''
 
-import re
 import time
 from urllib.parse import quote
 
+from ansible_collections.ooo.cloud.plugins.module_utils.object_storage import (
+    SERVICE, container_name_error, metadata_from, metadata_key_error, unwire, wire)
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
 
-SERVICE = 'object-store'
 META = 'x-container-meta-'
-# What Swift takes as a metadata name: an HTTP header name it passes on unchanged.
-KEY_RE = re.compile(r'^[A-Za-z0-9-]+$')
 # The designators of a referrer ACL entry; Swift stores each as .r: (its acl.clean_acl).
 REFERRERS = ('.r', '.ref', '.referer', '.referrer')
-
-
-def wire(text):
-    """A header value as the transport sends it (latin-1): Swift keeps the UTF-8 bytes."""
-    return text.encode('utf-8').decode('latin-1')
-
-
-def unwire(value):
-    """A header value read back as the text it was sent as."""
-    try:
-        return value.encode('latin-1').decode('utf-8')
-    except UnicodeError:
-        return value
 
 
 def clean_acl(acl):
@@ -146,7 +131,7 @@ def container_view(name, headers):
     return {'name': name,
             'read_acl': unwire(headers.get('x-container-read', '')),
             'write_acl': unwire(headers.get('x-container-write', '')),
-            'metadata': {k[len(META):]: unwire(v) for k, v in headers.items() if k.startswith(META)},
+            'metadata': metadata_from(headers, META),
             'object_count': int(headers.get('x-container-object-count') or 0),
             'bytes_used': int(headers.get('x-container-bytes-used') or 0)}
 
@@ -166,23 +151,15 @@ class ObjectContainerModule(ResourceModule):
     def validate(self):
         p = self.params
         label = "container '%s'" % p['name']
-        if not p['name'] or '/' in p['name']:
-            self.fail("%s: a container name must not be empty nor contain '/'" % label)
-        if len(p['name'].encode('utf-8')) > 256:
-            self.fail('%s: the name is %d bytes long (UTF-8); Swift allows at most 256'
-                      % (label, len(p['name'].encode('utf-8'))))
+        problem = container_name_error(p['name'])
+        if problem:
+            self.fail('%s: %s' % (label, problem))
         if p['write_acl'] and any(e.startswith('.r:') for e in clean_acl(p['write_acl']).split(',')):
             self.fail('%s: write_acl %s has a referrer (.r:) entry; Swift allows referrers in read_acl only'
                       % (label, p['write_acl']))
-        keys = [str(k) for k in p['metadata'] or {}]
-        bad = [k for k in keys if not KEY_RE.match(k)]
-        if bad:
-            self.fail("%s: metadata keys %s are not letters, digits and '-' (Swift turns '_' into '-')"
-                      % (label, ', '.join(sorted(bad))))
-        twins = [k for k in keys if [x.lower() for x in keys].count(k.lower()) > 1]
-        if twins:
-            self.fail('%s: metadata keys %s differ only in case; Swift keeps one of them'
-                      % (label, ', '.join(sorted(twins, key=str.lower))))
+        problem = metadata_key_error(p['metadata'])
+        if problem:
+            self.fail('%s: %s' % (label, problem))
 
     @property
     def path(self):
