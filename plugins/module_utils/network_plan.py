@@ -13,7 +13,9 @@ and nodes map a name to ``{network: address}``. Every check returns a list of
 messages that name the network, the node and the field, and say what to fix, so
 a caller can show all of them at once and stop before anything changes; no
 input, however malformed, makes a check raise. Used by the lab tooling, the
-``network_plan`` filter and the overcloud roles.
+``network_plan`` filter and the overcloud roles; the ``subnet`` module refuses what
+it would give Neutron by the same rules (``not_a_network()``, ``unusable()``,
+``usable_hint()``, ``host_range()``).
 
 The plan's rules, beyond "each value has the right type":
 
@@ -35,7 +37,6 @@ The plan's rules, beyond "each value has the right type":
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 
@@ -86,12 +87,14 @@ def _sorted_items(mapping):
 
 
 def _closest(word, choices):
+    # imported for a message only: the subnet module imports this file in every task
+    import difflib  # pylint: disable=import-outside-toplevel
     match = difflib.get_close_matches(str(word), choices, n=1)
     return "; did you mean '%s'?" % match[0] if match else ""
 
 
-def _host_range(net):
-    """The addresses hosts may take in ``net``, as an IPRange (see _unusable)."""
+def host_range(net):
+    """The addresses hosts may take in ``net``, as an IPRange (see unusable)."""
     if net.version == 4 and net.prefixlen < 31:
         return netaddr.IPRange(net.first + 1, net.last - 1)
     if net.version == 6 and net.prefixlen < 127:
@@ -101,16 +104,17 @@ def _host_range(net):
 
 def _example(net, offset=0):
     """An address of ``net`` to show in a message: its first host address, or the tenth."""
-    rng = _host_range(net)
+    rng = host_range(net)
     return str(netaddr.IPAddress(rng.first + min(offset, rng.size - 1), net.version))
 
 
-def _usable_hint(net):
-    rng = _host_range(net)
+def usable_hint(net):
+    """The fix of an unusable address: "use one of <first>-<last>"."""
+    rng = host_range(net)
     return "use one of %s-%s" % (rng[0], rng[-1])
 
 
-def _unusable(net, address):
+def unusable(net, address):
     """Why a host cannot take ``address`` in ``net`` (words that follow "it is"), or None if it can."""
     if address.version != net.version:
         return "IPv%d in an IPv%d network" % (address.version, net.version)
@@ -124,6 +128,14 @@ def _unusable(net, address):
     if net.version == 6 and net.prefixlen < 127 and address == net.network:
         return "the network address (IPv6's subnet-router anycast address)"
     return None
+
+
+def not_a_network(value, net):
+    """Why ``value``, read as the IPNetwork ``net``, is not a network address (host bits set), or None."""
+    if net.ip == net.network:
+        return None
+    # '10.0.0.5/24' is a host address, not a network: refuse it rather than guess.
+    return "%r is not a network address: it has host bits set; write '%s'" % (value, net.cidr)
 
 
 def _parse_address(value, example="10.213.1.10"):
@@ -174,10 +186,9 @@ def _read_cidr(where, spec, errors):
         errors.append("%s: cidr: %r: write the prefix as a length, '%s/%d' (roles use the part after '/' as one)"
                       % (where, value, value.split("/", 1)[0], net.prefixlen))
         return None
-    if net.ip != net.network:
-        # '10.0.0.5/24' is a host address, not a network: refuse it rather than guess.
-        errors.append("%s: cidr: %r is not a network address: it has host bits set; write '%s'"
-                      % (where, value, net.cidr))
+    why = not_a_network(value, net)
+    if why:
+        errors.append("%s: cidr: %s" % (where, why))
         return None
     if net.size == 1:
         errors.append("%s: cidr: %r is a single address, with no room for a gateway or nodes; give the "
@@ -198,10 +209,10 @@ def _read_gateway(where, spec, net, errors):
     if gateway is None:
         errors.append("%s: gateway: %s" % (where, why))
         return None
-    why = _unusable(net, gateway)
+    why = unusable(net, gateway)
     if why:
         errors.append("%s: gateway: %s is not a usable address in %s: it is %s; %s"
-                      % (where, gateway, net, why, _usable_hint(net)))
+                      % (where, gateway, net, why, usable_hint(net)))
         return None
     return gateway
 
@@ -248,11 +259,11 @@ def _read_pool(field, pool, net, errors):
         errors.append("%s: needs 'start' <= 'end', but start %s is after end %s; swap them" % (field, start, end))
         return None
     rng = netaddr.IPRange(start, end)
-    bad = [(key, ends[key], _unusable(net, ends[key])) for key in POOL_FIELDS]
+    bad = [(key, ends[key], unusable(net, ends[key])) for key in POOL_FIELDS]
     bad = [reason for reason in bad if reason[2]]
     if bad:
         key, address, why = bad[0]
-        usable = _host_range(net)
+        usable = host_range(net)
         errors.append("%s: %s-%s is not inside %s (%s %s: it is %s); keep the pool within %s-%s"
                       % (field, start, end, net, key, address, why, usable[0], usable[-1]))
     if start.version != net.version:
@@ -306,10 +317,10 @@ def _read_vips(name, where, spec, net, gateway, pools, vip_owners, errors):
             errors.append("%s: %s" % (field, why))
             continue
         vips[vip_name] = addr
-        why = _unusable(net, addr)
+        why = unusable(net, addr)
         if why:
             errors.append("%s: %s is not a usable address in %s: it is %s; %s"
-                          % (field, addr, net, why, _usable_hint(net)))
+                          % (field, addr, net, why, usable_hint(net)))
         elif any(addr in rng for rng in pools):
             errors.append("%s: %s is inside an allocation pool; VIPs must be outside the pools" % (field, addr))
         elif gateway is not None and addr == gateway:
@@ -423,14 +434,14 @@ def validate_node_addresses(nodes, networks, field="addresses"):
             if info is None:
                 continue  # the network's own error is reported by validate_networks
             net = info["net"]
-            why = _unusable(net, addr)
+            why = unusable(net, addr)
             if why == "outside the network":
                 errors.append("%s: %s is outside network '%s' (%s); %s"
-                              % (item, addr, net_name, net, _usable_hint(net)))
+                              % (item, addr, net_name, net, usable_hint(net)))
                 continue
             if why:
                 errors.append("%s: %s is not a usable address in network '%s' (%s): it is %s; %s"
-                              % (item, addr, net_name, net, why, _usable_hint(net)))
+                              % (item, addr, net_name, net, why, usable_hint(net)))
                 continue
             key = str(addr)
             if key in reserved:
@@ -495,7 +506,7 @@ def allocate(networks, nodes, existing=None):
         used.update(str(vip) for vip in info["vips"].values())
         if info["gateway"] is not None:
             used.add(str(info["gateway"]))
-        ranges = info["pools"] or [_host_range(net)]
+        ranges = info["pools"] or [host_range(net)]
         candidates = (str(addr) for rng in ranges for addr in rng)
         wanting = sorted((node for node, nets in node_networks.items()
                           if net_name in nets and net_name not in result[node]), key=str)

@@ -14,7 +14,9 @@ Keystone on every task is what makes openstack.cloud slow. The client
   adds the API version the endpoint lacks;
 * sends JSON requests over keep-alive connections (``openstack_transport.py``)
   and turns HTTP errors into messages that name the service, method, path,
-  status and the API's text (``openstack_errors.py``);
+  status and the API's text (``openstack_errors.py``); a request is sent again
+  after a proxy's 502/504 or a connection error only if that is safe (an idempotent
+  method, or a POST that certainly did not reach the server);
 * follows pagination, and waits for a resource's status (``wait_for()``).
 
 A task runs in a fresh Python process, or in Ansible's worker (plugin_utils/in_process.py),
@@ -45,8 +47,12 @@ from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import 
     error_text,
 )
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_transport import (
+    IDEMPOTENT,
+    NOT_PASSED_ON,
+    UNAVAILABLE,
     USER_AGENT,
     HttpTransport,
+    request_sent,
     send_when_available,
 )
 
@@ -77,6 +83,9 @@ SERVICE_NAMES = {
     'object-store': 'Swift',
 }
 VERSION_RE = re.compile(r'/v\d+(\.\d+)?(/[^/]*)?$')
+# Why a POST or PATCH is not sent again when the server may have taken it: the next run converges.
+MAYBE_APPLIED = ('the request may have been applied all the same, so it was not sent again (that could make a '
+                 'second resource); running the task again looks the resource up first')
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 
 
@@ -308,7 +317,9 @@ class OpenStackClient:
         ``raw`` is a bytes/file body sent as-is. With ``ok_404`` a 404 returns
         (404, headers, None) instead of raising NotFound. ``changes_nothing`` marks a write
         method that only computes (Heat's template validation and update preview): it is
-        allowed in check mode.
+        allowed in check mode, and sent again like a GET when the server may have taken it.
+        A POST or PATCH the server may have taken (a proxy's 502 or 504, a connection lost
+        after sending) is not sent again: it fails saying it may have been applied.
         """
         if self.read_only and method not in ('GET', 'HEAD') and not changes_nothing:
             raise OpenStackError('internal error: %s %s attempted in check mode' % (method, path))
@@ -329,6 +340,7 @@ class OpenStackClient:
         if data is not None:
             hdrs['Content-Type'] = content_type
         hdrs.update(headers or {})
+        repeatable = method in IDEMPOTENT or changes_nothing
         for attempt in (1, 2):
             if path.startswith('http://') or path.startswith('https://'):
                 url = path
@@ -337,7 +349,7 @@ class OpenStackClient:
             if query:
                 url += ('&' if '?' in url else '?') + query
             hdrs['X-Auth-Token'] = self.token
-            status, rheaders, rdata = self._send(service, method, url, hdrs, data)
+            status, rheaders, rdata = self._send(service, method, url, hdrs, data, repeatable)
             self.requests.append((method, url))
             if status == 401 and attempt == 1:
                 self.drop_cache()
@@ -351,8 +363,12 @@ class OpenStackClient:
         if status >= 400:
             from http.client import responses  # pylint: disable=import-outside-toplevel
             upath = urllib.parse.urlsplit(url).path
-            msg = '%s %s %s failed: HTTP %s: %s' % (SERVICE_NAMES.get(service, service), method, upath, status,
-                                                    error_text(rdata) or responses.get(status, ''))
+            text = error_text(rdata) or responses.get(status, '')
+            msg = '%s %s %s failed: HTTP %s: %s' % (SERVICE_NAMES.get(service, service), method, upath, status, text)
+            if status in UNAVAILABLE and status not in NOT_PASSED_ON and not repeatable:
+                # the whole URL: where to look for what the request may have made
+                msg = '%s %s %s failed: HTTP %s: %s; %s' % (SERVICE_NAMES.get(service, service), method, url, status,
+                                                            text, MAYBE_APPLIED)
             if status == 401:
                 msg += ' (credentials of %s)' % self.describe()
             cls = NotFound if status == 404 else OpenStackError
@@ -365,16 +381,29 @@ class OpenStackClient:
                 result = None
         return status, rheaders, result
 
-    def _send(self, service, method, url, headers, data):
-        """One HTTP exchange; reads (GET/HEAD) are retried on connection errors (a restarting API)."""
-        attempts = 3 if method in ('GET', 'HEAD') else 1
+    def _send(self, service, method, url, headers, data, repeatable=None):
+        """One HTTP exchange, sent again on a connection error (a restarting API) when that is safe.
+
+        A request that may be repeated (``repeatable``, by default an idempotent method) is sent
+        again on any connection error; a POST or PATCH only when it certainly did not reach the
+        server (connection refused or not made), else it fails saying it may have been applied.
+        """
+        if repeatable is None:
+            repeatable = method in IDEMPOTENT
+        name = SERVICE_NAMES.get(service, service)
+        start = data.tell() if hasattr(data, 'seek') else None
+        attempts = 3
         for attempt in range(1, attempts + 1):
             try:
-                return send_when_available(self.transport, method, url, headers, data)
+                return send_when_available(self.transport, method, url, headers, data, repeatable=repeatable)
             except OSError as e:
+                if not repeatable and request_sent(e):
+                    raise OpenStackError('%s %s %s failed: %s; %s' % (name, method, url, e, MAYBE_APPLIED))
                 if attempt == attempts:
-                    raise OpenStackError('%s %s %s failed: %s' % (SERVICE_NAMES.get(service, service), method, url, e))
-                time.sleep(attempt)
+                    raise OpenStackError('%s %s %s failed: %s' % (name, method, url, e))
+            if start is not None:
+                data.seek(start)
+            time.sleep(attempt)
         raise OpenStackError('unreachable')  # pragma: no cover
 
     def password_works(self, user_id, password):
@@ -388,7 +417,8 @@ class OpenStackClient:
                                       'password': {'user': {'id': user_id, 'password': password}}}}}
         url = self.endpoint('identity') + '/auth/tokens'
         headers = {'Accept': 'application/json', 'Content-Type': 'application/json', 'User-Agent': USER_AGENT}
-        status, _headers, rdata = self._send('identity', 'POST', url, headers, json.dumps(body).encode('utf-8'))
+        status, _headers, rdata = self._send('identity', 'POST', url, headers, json.dumps(body).encode('utf-8'),
+                                             repeatable=True)  # a token request makes nothing that lasts
         self.requests.append(('POST', url))
         if status in (200, 201):
             return True

@@ -213,7 +213,8 @@ def request_token(client):
     body = json.dumps(auth_body(client.auth, client.auth_type)).encode('utf-8')
     headers = {'Content-Type': 'application/json', 'Accept': 'application/json', 'User-Agent': USER_AGENT}
     try:
-        status, rheaders, data = send_when_available(client.transport, 'POST', url, headers, body)
+        # a token request makes nothing that lasts: sent again after a 502/504 like a GET
+        status, rheaders, data = send_when_available(client.transport, 'POST', url, headers, body, repeatable=True)
     except OSError as e:
         raise OpenStackError('cannot reach Keystone for %s: %s' % (client.describe(), e))
     client.requests.append(('POST', url))

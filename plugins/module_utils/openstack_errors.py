@@ -33,8 +33,10 @@ class ConfigError(OpenStackError):
 
 
 def close_matches(word, candidates, n=5):
+    """Up to ``n`` candidates close to ``word``, best first, each once (resources may share a name)."""
     import difflib  # pylint: disable=import-outside-toplevel
-    return difflib.get_close_matches(str(word), [str(c) for c in candidates if c], n=n, cutoff=0.5)
+    names = list(dict.fromkeys(str(c) for c in candidates if c))
+    return difflib.get_close_matches(str(word), names, n=n, cutoff=0.5)
 
 
 def not_found_message(kind, value, candidates):

@@ -5,11 +5,14 @@
 
 ``HttpTransport`` is called as ``transport(method, url, headers, body)`` and returns
 ``(status, headers with lower-case names, body bytes)``. It keeps one connection per
-scheme, host and port open while the server allows it, sends a request once more on a new
-connection when the server had closed a kept-alive one without saying so, and raises only
-``OSError`` (``ProtocolError`` for an answer that is not HTTP or a body cut short), so a
-caller handles every transport failure in one ``except``. ``send_when_available`` sends a
-request again while a proxy answers that no server is available yet.
+scheme, host and port open while the server allows it, opens a new one before sending when the
+server has closed a kept-alive one, sends a request once more on a new connection when the
+server had closed a kept-alive one without saying so (a POST or PATCH only if it was not sent
+to its end), and raises only ``OSError`` (``ProtocolError`` for an answer that is not HTTP or a
+body cut short), so a caller handles every transport failure in one ``except``;
+``request_sent()`` tells whether the server may have taken the request that failed.
+``send_when_available`` sends a request again while a proxy answers that no server is
+available yet, if sending it twice is safe.
 
 HTTP is spoken by the small client below rather than ``http.client``. In one process, against
 a local keep-alive server (``make bench-transport``, tests/bench/bench_http_transport.py), it
@@ -24,6 +27,7 @@ Nothing here knows OpenStack: no other module_utils file is imported.
 from __future__ import annotations
 
 import re
+import select
 import socket
 import time
 import urllib.parse
@@ -31,6 +35,12 @@ import urllib.parse
 USER_AGENT = 'ooo.cloud'
 # What a proxy answers while it has no server for a request (HAProxy before its health checks pass).
 UNAVAILABLE = (502, 503, 504)
+# Of those, what HAProxy answers without passing the request on (no server up). A 502 or 504 may
+# come after a server took the request (it failed answering, or took too long).
+NOT_PASSED_ON = (503,)
+# Methods whose effect is the same sent once or twice (RFC 9110, 9.2.2): the only ones sent again
+# when the server may have taken them. A second POST can make a second resource.
+IDEMPOTENT = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'))
 
 
 class RemoteDisconnected(ConnectionResetError):
@@ -61,6 +71,7 @@ class HTTPConnection:
         self.context = context
         self.sock = None
         self.rfile = None
+        self.reused = False  # whether the last request went on a connection kept alive before it
 
     def connect(self):
         sock = socket.create_connection((self.host, self.port), self.timeout)
@@ -84,8 +95,23 @@ class HTTPConnection:
                 except OSError:
                     pass
 
+    def _dropped(self):
+        """Whether the idle connection has something to read: the server closed it (or sent what nobody asked)."""
+        try:
+            if hasattr(select, 'poll'):
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                return bool(poller.poll(0))
+            return bool(select.select([self.sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
     def request(self, method, path, headers, body=None):
-        """Send one request; return (status, headers with lower-case names, body bytes)."""
+        """Send one request; return (status, headers with lower-case names, body bytes).
+
+        An ``OSError`` it raises has ``request_sent``: False when it came before the request was
+        sent to its end (the server cannot have taken it), True when it came after.
+        """
         if _BAD_PATH_RE.search(path):
             raise ValueError('URL path contains control characters or spaces: %r' % path)
         names = {k.lower() for k in headers}
@@ -108,8 +134,23 @@ class HTTPConnection:
                 raise ValueError('invalid HTTP header %r' % name)
             lines.append('%s: %s' % (name, value))
         head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
-        if self.sock is None:
-            self.connect()
+        if self.sock is not None and self._dropped():
+            self.close()  # closed by the server while idle: found before sending, so any method goes on a new one
+        self.reused = self.sock is not None
+        try:
+            if self.sock is None:
+                self.connect()
+            self._write(head, body)
+        except OSError as e:
+            e.request_sent = False  # a send that fails leaves the request incomplete: the server cannot act on it
+            raise
+        try:
+            return self._response(method)
+        except OSError as e:
+            e.request_sent = True
+            raise
+
+    def _write(self, head, body):
         if body is None:
             self.sock.sendall(head)
         elif isinstance(body, (bytes, bytearray)):
@@ -123,7 +164,6 @@ class HTTPConnection:
                 if not chunk:
                     break
                 self.sock.sendall(chunk)
-        return self._response(method)
 
     def _line(self):
         line = self.rfile.readline(_MAX_LINE + 1)
@@ -230,8 +270,7 @@ class HttpTransport:
             self._conns[key] = conn
         return key, conn
 
-    def _send(self, parts, method, path, headers, body):
-        key, conn = self._conn(parts)
+    def _send(self, key, conn, method, path, headers, body):
         try:
             return conn.request(method, path, headers, body)
         except OSError:
@@ -245,17 +284,19 @@ class HttpTransport:
         path = parts.path or '/'
         if parts.query:
             path += '?' + parts.query
-        conn = self._conns.get((parts.scheme, parts.netloc))
-        reused = conn is not None and conn.sock is not None
+        start = body.tell() if hasattr(body, 'seek') else None
+        key, conn = self._conn(parts)
         try:
-            return self._send(parts, method, path, headers, body)
-        except (ConnectionResetError, BrokenPipeError):
-            if not reused:
+            return self._send(key, conn, method, path, headers, body)
+        except (ConnectionResetError, BrokenPipeError) as e:
+            # A kept-alive connection the server had closed meanwhile: once more on a new one, unless the
+            # server may have taken a request it must not get twice.
+            if not conn.reused or (request_sent(e) and method not in IDEMPOTENT):
                 raise
-        # a kept-alive connection the server had closed meanwhile: once more on a new one
-        if hasattr(body, 'seek'):
-            body.seek(0)
-        return self._send(parts, method, path, headers, body)
+        if start is not None:
+            body.seek(start)
+        key, conn = self._conn(parts)
+        return self._send(key, conn, method, path, headers, body)
 
     def close(self):
         for conn in self._conns.values():
@@ -263,17 +304,37 @@ class HttpTransport:
         self._conns = {}
 
 
-def send_when_available(transport, method, url, headers, data, waits=(1, 2, 3, 4)):
+def request_sent(error):
+    """Whether the server may have taken the request that failed with ``error`` (an ``OSError``).
+
+    False only when it certainly did not: no connection was made, or the request was not sent to
+    its end. ``HttpTransport`` says so on what it raises; of another transport's errors, only a
+    refused connection and an unknown host are certain.
+    """
+    sent = getattr(error, 'request_sent', None)
+    if sent is None:
+        return not isinstance(error, (ConnectionRefusedError, socket.gaierror))
+    return bool(sent)
+
+
+def send_when_available(transport, method, url, headers, data, waits=(1, 2, 3, 4), repeatable=None):
     """One request, sent again while a proxy answers that no server is available yet.
 
     HAProxy answers 503 until its health checks have seen a just-started API: the request
-    never reached a service, so sending it again is safe.
+    never reached a service, so sending it again is safe. A 502 or 504 may come after a
+    server took the request: it is sent again only if it may be repeated (``repeatable``, by
+    default an idempotent method); otherwise the answer is returned, for the caller to say
+    that the request may have been applied.
     """
+    if repeatable is None:
+        repeatable = method in IDEMPOTENT
+    again = UNAVAILABLE if repeatable else NOT_PASSED_ON
+    start = data.tell() if hasattr(data, 'seek') else None
     for wait in waits:
         status, rheaders, rdata = transport(method, url, headers, data)
-        if status not in UNAVAILABLE:
+        if status not in again:
             return status, rheaders, rdata
-        if hasattr(data, 'seek'):
-            data.seek(0)
+        if start is not None:
+            data.seek(start)
         time.sleep(wait)
     return transport(method, url, headers, data)

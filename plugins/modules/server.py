@@ -104,7 +104,8 @@ options:
     suboptions:
       fixed_ip:
         description:
-          - Fixed address on the network.
+          - Fixed address on the network, an IPv4 or IPv6 address (no prefix length); anything else fails before
+            any change.
         type: str
       network:
         description:
@@ -127,6 +128,8 @@ options:
   user_data:
     description:
       - User data (cloud-init) given to the server on create; not compared afterwards.
+      - It may carry secrets, so it is not logged, nor returned (Nova's C(OS-EXT-SRV-ATTR:user_data) is left out of
+        RV(server)).
     type: str
   wait:
     description:
@@ -203,9 +206,16 @@ server:
       type: dict
 '''
 
+import ipaddress
+
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack import b64, wait_for
 from ansible_collections.ooo.cloud.plugins.module_utils.openstack_errors import OpenStackError
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
+
+
+# Keys of Nova's server never returned: ours, and what may carry a secret (user data, the admin password).
+HIDDEN = ('links', 'image_id', 'flavor_name', 'security_group_names', 'networks', 'adminPass', 'volume_ids',
+          'boot_volume_id', 'OS-EXT-SRV-ATTR:user_data')
 
 
 def fault(server):
@@ -232,7 +242,7 @@ class ServerModule(ResourceModule):
             fixed_ip=dict(type='str'), network=dict(type='str'), port=dict(type='str'))),
         security_groups=dict(type='list', elements='str'),
         timeout=dict(type='int', default=600),
-        user_data=dict(type='str'),
+        user_data=dict(type='str', no_log=True),
         wait=dict(type='bool', default=True),
     )
     module_kwargs = dict(mutually_exclusive=[('image', 'boot_volume'), ('boot_volume', 'block_device_mapping')])
@@ -245,9 +255,11 @@ class ServerModule(ResourceModule):
 
     def validate(self):
         p = self.params
-        for net in p['networks'] or []:
+        for i, net in enumerate(p['networks'] or []):
             if bool(net.get('network')) == bool(net.get('port')):
                 self.fail('each entry of networks needs exactly one of network and port: %s' % net)
+            if net.get('fixed_ip'):
+                net['fixed_ip'] = self._address(net['fixed_ip'], 'networks[%d].fixed_ip' % i)
         bdms = p['block_device_mapping'] or []
         for i, bdm in enumerate(bdms):
             where = 'block_device_mapping[%d]' % i
@@ -269,6 +281,15 @@ class ServerModule(ResourceModule):
         if roots and p['image']:
             self.fail('image and a block_device_mapping entry with boot_index 0 exclude each other: the server boots '
                       'from one of them (give the image in the entry, with source_type image)')
+
+    def _address(self, value, where):
+        """``value`` as an IP address in its usual form (Neutron's, compared with it), or a failure naming it."""
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            hint = " (write it without '/%s')" % value.split('/', 1)[1] if '/' in value else ''
+            self.fail("server '%s': %s %r is not an IP address%s" % (self.params['name'], where, value, hint))
+        return None  # not reached: fail() exits
 
     def _fetch(self, server_id):
         data = self.client.get('compute', '/servers/%s' % server_id)
@@ -447,8 +468,7 @@ class ServerModule(ResourceModule):
                      what="deletion of server '%s'" % current['name'])
 
     def view(self, obj):
-        return {k: v for k, v in obj.items() if k not in ('links', 'image_id', 'flavor_name', 'security_group_names',
-                                                          'networks', 'adminPass', 'volume_ids', 'boot_volume_id')}
+        return {k: v for k, v in obj.items() if k not in HIDDEN}
 
 
 def main():

@@ -44,7 +44,8 @@ EXAMPLES = r'''
 RETURN = r'''
 servers:
   description:
-    - The servers found, each as Nova returns it (without C(links)).
+    - The servers found, each as Nova returns it (without C(links), and without C(OS-EXT-SRV-ATTR:user_data), which
+      may carry secrets).
     - Each has the keys RV(ooo.cloud.server#module:server) describes, and any other the API returns.
   returned: always
   type: list
@@ -68,7 +69,8 @@ class ServerInfoModule(InfoModule):
         return {'all_tenants': 1} if self.params['all_projects'] else {}
 
     def view(self, obj):
-        return {k: v for k, v in obj.items() if k != 'links'}
+        # user data may carry secrets (the server module does not log it either)
+        return {k: v for k, v in obj.items() if k not in ('links', 'OS-EXT-SRV-ATTR:user_data')}
 
 
 def main():

@@ -10,8 +10,11 @@ module: subnet
 short_description: Manage a Neutron subnet
 description:
   - Create, update or delete a Neutron subnet, idempotently.
-  - The addresses are validated (with netaddr) before any API call, so an invalid CIDR, a gateway outside the subnet
-    or an allocation pool outside the subnet or overlapping another fails with a clear message.
+  - The addresses are validated (with netaddr) before any API call, so an invalid CIDR, a CIDR with host bits set
+    (V(10.0.0.5/24) for V(10.0.0.0/24)), a gateway that is not a usable address of the subnet (outside it, its
+    network or IPv4 broadcast address), or an allocation pool outside the subnet, of another IP version, holding its
+    network or broadcast address, overlapping another or the gateway fails with a clear message. Without O(cidr),
+    the gateway and pools are checked against the CIDR of the existing subnet, before any change.
   - The CIDR, IP version, network, project and IPv6 modes cannot change in place; a different value fails naming it.
 author: ooo.cloud developers (@ooo-cloud)
 requirements:
@@ -35,7 +38,8 @@ options:
         required: true
   cidr:
     description:
-      - The subnet, for example V(192.168.10.0/24). Required to create it.
+      - The subnet, for example V(192.168.10.0/24), written as its network address (no host bits set). Required to
+        create it.
     type: str
   description:
     description:
@@ -170,6 +174,7 @@ except ImportError:
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.ooo.cloud.plugins.module_utils.network_plan import host_range, not_a_network, unusable, usable_hint
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
 
 
@@ -209,6 +214,18 @@ class SubnetModule(ResourceModule):
         except (netaddr.AddrFormatError, ValueError, TypeError):
             self._bad('%s %r is not a valid IP address' % (what, value))
 
+    def _cidr(self, value, what, prefix=True):
+        try:
+            net = netaddr.IPNetwork(value)
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            self._bad('%s %r is not a valid CIDR' % (what, value))
+        if prefix and '/' not in value:
+            self._bad('%s %r has no prefix length (for example /24)' % (what, value))
+        why = not_a_network(value, net)
+        if why:
+            self._bad('%s %s' % (what, why))  # taking the network of it would hide the typo
+        return net
+
     def validate(self):
         p = self.params
         if p['state'] == 'absent':
@@ -219,47 +236,71 @@ class SubnetModule(ResourceModule):
             self._bad('gateway_ip and no_gateway=true exclude each other')
         self.net = None
         if p['cidr'] is not None:
-            try:
-                self.net = netaddr.IPNetwork(p['cidr'])
-            except (netaddr.AddrFormatError, ValueError, TypeError):
-                self._bad('cidr %r is not a valid CIDR' % p['cidr'])
-            if '/' not in p['cidr']:
-                self._bad('cidr %r has no prefix length (for example /24)' % p['cidr'])
+            self.net = self._cidr(p['cidr'], 'cidr')
             if p['ip_version'] and p['ip_version'] != self.net.version:
                 self._bad('cidr %s is IPv%d but ip_version is %d' % (p['cidr'], self.net.version, p['ip_version']))
-        net = self.net
-        if p['gateway_ip'] is not None:
-            gw = self._ip(p['gateway_ip'], 'gateway_ip')
-            if net is not None and gw not in net:
-                self._bad('gateway_ip %s is outside the subnet %s' % (gw, net.cidr))
-        pools = []
+        self.gateway = None if p['gateway_ip'] is None else self._ip(p['gateway_ip'], 'gateway_ip')
+        self.pools = []
         for pool in p['allocation_pools'] or []:
             start, end = self._ip(pool['start'], 'allocation pool start'), self._ip(pool['end'], 'allocation pool end')
-            if start.version != end.version or start > end:
-                self._bad('allocation pool %s-%s: start is after end' % (start, end))
-            if net is not None and (start not in net or end not in net):
-                self._bad('allocation pool %s-%s is outside the subnet %s' % (start, end, net.cidr))
-            for other in pools:
-                if start <= other[1] and other[0] <= end:
+            if start.version != end.version:
+                self._bad('allocation pool %s-%s: start is IPv%d but end is IPv%d; both ends must be of one IP version'
+                          % (start, end, start.version, end.version))
+            if start > end:
+                self._bad('allocation pool %s-%s: start is after end; swap them' % (start, end))
+            self.pools.append((start, end))
+        if self.net is not None:
+            self._check_in(self.net)
+        elif p['ip_version']:
+            given = [('gateway_ip %s' % self.gateway, self.gateway)] + [('allocation pool %s-%s' % x, x[0]) for x in self.pools]
+            for what, address in given:
+                if address is not None and address.version != p['ip_version']:
+                    self._bad('%s is IPv%d but ip_version is %d' % (what, address.version, p['ip_version']))
+        for i, (start, end) in enumerate(self.pools):
+            for other in self.pools[:i]:
+                if start.version == other[0].version and start <= other[1] and other[0] <= end:
                     self._bad('allocation pools %s-%s and %s-%s overlap' % (start, end, other[0], other[1]))
-            if p['gateway_ip'] is not None and start <= netaddr.IPAddress(p['gateway_ip']) <= end:
-                self._bad('gateway_ip %s is inside the allocation pool %s-%s' % (p['gateway_ip'], start, end))
-            pools.append((start, end))
+            if self.gateway is not None and self.gateway.version == start.version and start <= self.gateway <= end:
+                self._bad('gateway_ip %s is inside the allocation pool %s-%s; end the pool before it or start it after it'
+                          % (self.gateway, start, end))
         for route in p['host_routes'] or []:
-            try:
-                netaddr.IPNetwork(route['destination'])
-            except (netaddr.AddrFormatError, ValueError, TypeError):
-                self._bad('host route destination %r is not a valid CIDR' % route['destination'])
+            self._cidr(route['destination'], 'host route destination', prefix=False)  # a bare address is a /32
             self._ip(route['nexthop'], 'host route nexthop')
         for server in p['dns_nameservers'] or []:
             self._ip(server, 'dns_nameservers entry')
+
+    def _check_in(self, net):
+        """The gateway and the pools are usable addresses of ``net`` (the rules of the network plan)."""
+        if self.gateway is not None:
+            why = unusable(net, self.gateway)
+            if why and self.gateway.version == net.version and self.gateway not in net:
+                self._bad('gateway_ip %s is outside the subnet %s; %s' % (self.gateway, net.cidr, usable_hint(net)))
+            if why:
+                self._bad('gateway_ip %s is not a usable address in %s: it is %s; %s'
+                          % (self.gateway, net.cidr, why, usable_hint(net)))
+        usable = host_range(net)
+        for start, end in self.pools:
+            if start.version != net.version:
+                self._bad('allocation pool %s-%s is IPv%d but the subnet %s is IPv%d'
+                          % (start, end, start.version, net.cidr, net.version))
+            if start not in net or end not in net:
+                self._bad('allocation pool %s-%s is outside the subnet %s; keep the pool within %s-%s'
+                          % (start, end, net.cidr, usable[0], usable[-1]))
+            for address in (start, end):
+                why = unusable(net, address)
+                if why:
+                    self._bad('allocation pool %s-%s includes %s, %s of %s; keep the pool within %s-%s'
+                              % (start, end, address, why, net.cidr, usable[0], usable[-1]))
 
     def find(self):
         p = self.params
         self.network_id = self.find_id('network', p['network']) if p['network'] else None
         self.project_id = self.find_id('project', p['project']) if p['project'] else None
-        return self.find_one('subnet', p['name'], filters={'network_id': self.network_id, 'project_id': self.project_id},
-                             required=False)
+        current = self.find_one('subnet', p['name'], filters={'network_id': self.network_id, 'project_id': self.project_id},
+                                required=False)
+        if current and p['state'] == 'present' and self.net is None and current.get('cidr'):
+            self._check_in(netaddr.IPNetwork(current['cidr']))  # no cidr given: the subnet's own, before any change
+        return current
 
     def desired(self):
         p = self.params
@@ -273,11 +314,10 @@ class SubnetModule(ResourceModule):
             want['ip_version'] = self.net.version
         if p['no_gateway']:
             want['gateway_ip'] = None
-        elif p['gateway_ip']:
-            want['gateway_ip'] = str(netaddr.IPAddress(p['gateway_ip']))
+        elif self.gateway is not None:
+            want['gateway_ip'] = str(self.gateway)
         if p['allocation_pools'] is not None:
-            want['allocation_pools'] = [{'start': str(netaddr.IPAddress(x['start'])), 'end': str(netaddr.IPAddress(x['end']))}
-                                        for x in p['allocation_pools']]
+            want['allocation_pools'] = [{'start': str(start), 'end': str(end)} for start, end in self.pools]
         if p['host_routes'] is not None:
             want['host_routes'] = [{'destination': str(netaddr.IPNetwork(x['destination']).cidr),
                                     'nexthop': str(netaddr.IPAddress(x['nexthop']))} for x in p['host_routes']]

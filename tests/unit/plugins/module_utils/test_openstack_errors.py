@@ -31,6 +31,17 @@ def test_close_matches_message():
     assert errors.not_found_message('network', 'zzz', []) == "network 'zzz' not found"
 
 
+def test_close_matches_name_each_name_once():
+    # three networks named 'private' (and two 'privat2'): each name is shown once, best first
+    names = ['private', 'public', 'private', 'privat2', 'private', 'privat2']
+    assert errors.close_matches('privat', names) == ['private', 'privat2']
+    assert errors.not_found_message('network', 'privat', names) == \
+        "network 'privat' not found; close matches: private, privat2"
+    # n counts names, not resources
+    many = ['net-a'] * 5 + ['net-b', 'net-c']
+    assert sorted(errors.close_matches('net-x', many, n=3)) == ['net-a', 'net-b', 'net-c']
+
+
 def test_error_classes():
     e = errors.NotFound('gone', status=404, body=b'{}')
     assert isinstance(e, errors.OpenStackError) and (e.msg, e.status, e.body, str(e)) == ('gone', 404, b'{}', 'gone')

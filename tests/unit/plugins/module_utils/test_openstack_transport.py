@@ -11,6 +11,7 @@ import json
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -32,6 +33,7 @@ class Server:
         self.script = list(script)
         self.requests = []
         self.connections = 0
+        self.closed = 0
         self.sock = socket.socket()
         self.sock.bind(('127.0.0.1', 0))
         self.sock.listen(8)
@@ -48,6 +50,7 @@ class Server:
                 with conn:
                     conn.settimeout(10)
                     self._handle(conn.makefile('rb'), conn)
+                self.closed += 1
         except OSError:
             pass
 
@@ -233,6 +236,90 @@ def test_send_when_available_waits_for_the_proxy(monkeypatch):
     answers[:] = [(503, {}, b'')] * 5
     assert transport.send_when_available(fake, 'GET', 'http://x/', {}, io.BytesIO(b''))[0] == 503
     assert waits[2:] == [1, 2, 3, 4]
+
+
+def test_post_reset_after_sending_is_not_sent_again(serve):
+    # the server may have taken the POST before the connection was reset: a second one could make a second
+    # resource, so it is raised, marked as sent (a PUT on a reset connection is sent again, above)
+    srv = serve(OK, 'reset', OK)
+    t = transport.HttpTransport(timeout=5)
+    assert t('GET', srv.url + '/1', {})[0] == 200
+    with pytest.raises(ConnectionResetError) as e:
+        t('POST', srv.url + '/2', {}, b'{}')
+    assert transport.request_sent(e.value) is True
+    assert [r[0] for r in srv.requests] == ['GET /1 HTTP/1.1', 'POST /2 HTTP/1.1']
+    assert t('GET', srv.url + '/3', {})[0] == 200 and srv.connections == 2
+
+
+def _wait_closed(srv, count=1):
+    deadline = time.monotonic() + 5
+    while srv.closed < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)  # the FIN on its way over the loopback interface
+
+
+def test_idle_connection_closed_by_the_server_is_found_before_sending(serve):
+    # closed while idle: seen before the POST is sent, which then goes once on a new connection
+    srv = serve((OK, 'close'), OK, (OK, 'close'), OK)
+    t = transport.HttpTransport(timeout=5)
+    assert t('GET', srv.url + '/1', {})[0] == 200
+    _wait_closed(srv)
+    assert t('POST', srv.url + '/2', {}, b'{}')[0] == 200
+    assert srv.connections == 2 and [r[0] for r in srv.requests] == ['GET /1 HTTP/1.1', 'POST /2 HTTP/1.1']
+    assert t('GET', srv.url + '/3', {})[0] == 200
+    _wait_closed(srv, 2)
+    assert t('PATCH', srv.url + '/4', {}, b'{}')[0] == 200
+    assert srv.connections == 3 and len(srv.requests) == 4
+
+
+def test_refused_connection_is_not_sent(serve):
+    srv = serve()
+    port = srv.sock.getsockname()[1]
+    srv.stop()
+    with pytest.raises(ConnectionRefusedError) as e:
+        transport.HttpTransport(timeout=5)('POST', 'http://127.0.0.1:%d/' % port, {}, b'{}')
+    assert transport.request_sent(e.value) is False
+
+
+def test_request_sent_of_other_transports_errors():
+    # without the transport's mark only a refused connection or an unknown host is certain
+    assert transport.request_sent(ConnectionRefusedError(111, 'refused')) is False
+    assert transport.request_sent(socket.gaierror(-2, 'Name or service not known')) is False
+    assert transport.request_sent(ConnectionResetError(104, 'reset')) is True
+    assert transport.request_sent(TimeoutError('timed out')) is True
+
+
+def test_send_when_available_repeats_only_what_is_safe(monkeypatch):
+    waits = []
+    monkeypatch.setattr(transport.time, 'sleep', waits.append)
+    answers = []
+    sent = []
+
+    def fake(method, url, headers, body):
+        sent.append((method, body.read()))
+        return answers.pop(0)
+    # a POST answered 502 or 504 may have been taken by a server: returned as it is, not sent again
+    for status in (502, 504):
+        answers[:] = [(status, {}, b'Bad Gateway'), (201, {}, b'{}')]
+        sent[:] = []
+        assert transport.send_when_available(fake, 'POST', 'http://x/', {}, io.BytesIO(b'data'))[0] == status
+        assert sent == [('POST', b'data')] and waits == []
+    answers[:] = [(504, {}, b'')]
+    assert transport.send_when_available(fake, 'PATCH', 'http://x/', {}, io.BytesIO(b''))[0] == 504
+    # 503: no server got it, sent again, the file body from where it started
+    answers[:] = [(503, {}, b'No server is available'), (201, {}, b'{}')]
+    sent[:] = []
+    body = io.BytesIO(b'--data')
+    body.seek(2)
+    assert transport.send_when_available(fake, 'POST', 'http://x/', {}, body)[0] == 201
+    assert sent == [('POST', b'data')] * 2 and waits == [1]
+    # a POST the caller knows to be safe to repeat (a token request) is sent again after a 502 too
+    answers[:] = [(502, {}, b''), (201, {}, b'{}')]
+    assert transport.send_when_available(fake, 'POST', 'http://x/', {}, io.BytesIO(b''), repeatable=True)[0] == 201
+    # and an idempotent method
+    answers[:] = [(504, {}, b''), (204, {}, b'')]
+    assert transport.send_when_available(fake, 'DELETE', 'http://x/', {}, io.BytesIO(b''))[0] == 204
+    assert waits == [1, 1, 1]
 
 
 # --- against the standard library's HTTP/1.1 server ---------------------------------------

@@ -1,8 +1,11 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack import b64 as osc_b64
 from ansible_collections.ooo.cloud.plugins.modules import flavor, flavor_info, keypair, server, server_info
 
 NOVA = 'nova'
@@ -162,6 +165,53 @@ def test_server_unknown_image_close_matches(cloud, run):
     res = run(server.main, {'name': 'web1', 'image': 'cirros', 'flavor': 'm1.tiny', 'networks': [{'network': 'privat'}]})
     assert res['failed'] and "network 'privat' not found" in res['msg'] and 'private' in res['msg']
     assert cloud.writes() == []
+
+
+@pytest.mark.parametrize('fixed_ip,message', [
+    ('10.0.0.300', "server 'web1': networks[0].fixed_ip '10.0.0.300' is not an IP address"),
+    ('10.0.0.5/24', "server 'web1': networks[0].fixed_ip '10.0.0.5/24' is not an IP address (write it without '/24')"),
+    ('private', "server 'web1': networks[0].fixed_ip 'private' is not an IP address"),
+])
+def test_server_fixed_ip_refused_before_any_call(cloud, run, fixed_ip, message):
+    _server_fixture(cloud)
+    for check in (True, False):
+        res = run(server.main, {'name': 'web1', 'image': 'cirros', 'flavor': 'm1.tiny',
+                                'networks': [{'network': 'private', 'fixed_ip': fixed_ip}]}, check=check)
+        assert res['failed'] and res['msg'] == message and 'exception' not in res
+    assert cloud.calls == []
+
+
+def test_server_fixed_ip_sent_and_compared_in_neutron_form(cloud, run):
+    net = _server_fixture(cloud)[2]
+    args = {'name': 'web1', 'image': 'cirros', 'flavor': 'm1.tiny', 'timeout': 5,
+            'networks': [{'network': 'private', 'fixed_ip': 'FD00:0:0::5'}]}
+    assert run(server.main, args)['changed'] is True
+    assert _created(cloud)[0]['networks'] == [{'uuid': net['id'], 'fixed_ip': 'fd00::5'}]
+    assert run(server.main, args)['changed'] is False
+
+
+def test_server_user_data_is_neither_logged_nor_returned(cloud, run):
+    _server_fixture(cloud)
+    secret = '#cloud-config\npassword: s3cr3t-Pa55\n'
+    real_create = [r for r in cloud.routes if r[0] == 'POST' and r[1].pattern == r'nova/v2.1/servers$'][0][2]
+
+    def create(match, body, query):
+        status, out = real_create(match, body, query)
+        # Nova shows the user data to an admin (microversion >= 2.3)
+        cloud.store[(NOVA, '/v2.1/servers')][out['server']['id']]['OS-EXT-SRV-ATTR:user_data'] = body['server']['user_data']
+        return status, out
+    cloud.route('POST', r'nova/v2.1/servers', create)
+    assert server.ServerModule.argument_spec['user_data']['no_log'] is True
+    args = {'name': 'web1', 'image': 'cirros', 'flavor': 'm1.tiny', 'networks': [{'network': 'private'}],
+            'user_data': secret, 'timeout': 5}
+    results = [run(server.main, args, check=True), run(server.main, args), run(server.main, args),
+               run(server_info.main, {'name': 'web1'})]
+    sent = _created(cloud)[0]['user_data']
+    assert osc_b64(secret) == sent
+    for res in results:
+        text = json.dumps(res)
+        assert 's3cr3t' not in text and sent not in text and 'OS-EXT-SRV-ATTR:user_data' not in text, res
+    assert results[1]['changed'] is True and results[2]['changed'] is False
 
 
 def test_server_error_shows_fault(cloud, run):

@@ -66,8 +66,11 @@ def test_subnet_absent_when_its_network_is_gone(cloud, run):
 @pytest.mark.parametrize('override,message', [
     ({'cidr': '192.168.10.0/33'}, 'not a valid CIDR'),
     ({'cidr': 'banana'}, 'not a valid CIDR'),
-    ({'gateway_ip': '10.0.0.1'}, 'gateway_ip 10.0.0.1 is outside the subnet 192.168.10.0/24'),
-    ({'allocation_pools': [{'start': '192.168.11.1', 'end': '192.168.11.9'}]}, 'is outside the subnet'),
+    ({'gateway_ip': '10.0.0.1'}, 'gateway_ip 10.0.0.1 is outside the subnet 192.168.10.0/24; use one of '
+                                 '192.168.10.1-192.168.10.254'),
+    ({'allocation_pools': [{'start': '192.168.11.1', 'end': '192.168.11.9'}]},
+     'allocation pool 192.168.11.1-192.168.11.9 is outside the subnet 192.168.10.0/24; keep the pool within '
+     '192.168.10.1-192.168.10.254'),
     ({'allocation_pools': [{'start': '192.168.10.10', 'end': '192.168.10.50'},
                            {'start': '192.168.10.40', 'end': '192.168.10.60'}]}, 'overlap'),
     ({'allocation_pools': [{'start': '192.168.10.50', 'end': '192.168.10.10'}]}, 'start is after end'),
@@ -81,6 +84,76 @@ def test_subnet_validation_before_any_call(cloud, run, override, message):
     res = run(subnet.main, args)
     assert res['failed'] and message in res['msg'], res['msg']
     assert cloud.calls == []
+
+
+@pytest.mark.parametrize('override,message', [
+    # a host address for the network: refused, not taken as 192.168.10.0/24 behind the user's back
+    ({'cidr': '192.168.10.5/24'},
+     "subnet 's': cidr '192.168.10.5/24' is not a network address: it has host bits set; write '192.168.10.0/24'"),
+    ({'cidr': 'fd00:1::5/64', 'gateway_ip': None},
+     "subnet 's': cidr 'fd00:1::5/64' is not a network address: it has host bits set; write 'fd00:1::/64'"),
+    ({'gateway_ip': '192.168.10.0'},
+     "subnet 's': gateway_ip 192.168.10.0 is not a usable address in 192.168.10.0/24: it is the network address; "
+     "use one of 192.168.10.1-192.168.10.254"),
+    ({'gateway_ip': '192.168.10.255'},
+     "subnet 's': gateway_ip 192.168.10.255 is not a usable address in 192.168.10.0/24: it is the broadcast address"),
+    ({'gateway_ip': 'fd00:1::1'},
+     "subnet 's': gateway_ip fd00:1::1 is not a usable address in 192.168.10.0/24: it is IPv6 in an IPv4 network"),
+    ({'cidr': 'fd00:1::/64', 'gateway_ip': 'fd00:1::'},
+     "subnet 's': gateway_ip fd00:1:: is not a usable address in fd00:1::/64: it is the network address (IPv6's "
+     "subnet-router anycast address); use one of fd00:1::1-fd00:1::ffff:ffff:ffff:ffff"),
+    ({'allocation_pools': [{'start': '192.168.10.0', 'end': '192.168.10.50'}]},
+     "subnet 's': allocation pool 192.168.10.0-192.168.10.50 includes 192.168.10.0, the network address of "
+     "192.168.10.0/24; keep the pool within 192.168.10.1-192.168.10.254"),
+    ({'allocation_pools': [{'start': '192.168.10.200', 'end': '192.168.10.255'}]},
+     "includes 192.168.10.255, the broadcast address of 192.168.10.0/24"),
+    ({'allocation_pools': [{'start': '192.168.10.10', 'end': 'fd00:1::50'}]},
+     "subnet 's': allocation pool 192.168.10.10-fd00:1::50: start is IPv4 but end is IPv6; both ends must be of one "
+     "IP version"),
+    ({'allocation_pools': [{'start': 'fd00:1::10', 'end': 'fd00:1::50'}]},
+     "subnet 's': allocation pool fd00:1::10-fd00:1::50 is IPv6 but the subnet 192.168.10.0/24 is IPv4"),
+    ({'allocation_pools': [{'start': '192.168.10.1', 'end': '192.168.10.10'}]},
+     "subnet 's': gateway_ip 192.168.10.1 is inside the allocation pool 192.168.10.1-192.168.10.10; end the pool before "
+     "it or start it after it"),
+    ({'cidr': None, 'ip_version': 6}, "subnet 's': gateway_ip 192.168.10.1 is IPv4 but ip_version is 6"),
+    ({'host_routes': [{'destination': '10.1.2.3/16', 'nexthop': '192.168.10.254'}]},
+     "subnet 's': host route destination '10.1.2.3/16' is not a network address: it has host bits set; write "
+     "'10.1.0.0/16'"),
+])
+def test_subnet_addresses_refused_before_any_call(cloud, run, override, message):
+    args = dict({'name': 's', 'network': 'private', 'cidr': '192.168.10.0/24', 'gateway_ip': '192.168.10.1'}, **override)
+    res = run(subnet.main, args)
+    assert res['failed'] and message in res['msg'], res['msg']
+    assert 'after end' not in res['msg']
+    assert cloud.calls == []
+
+
+def test_subnet_ipv6_addresses(cloud, run):
+    cloud.add(NEU, '/v2.0/networks', {'name': 'private'})
+    args = {'name': 's6', 'network': 'private', 'cidr': 'fd00:1::/64', 'gateway_ip': 'FD00:1::1', 'ip_version': 6,
+            'ipv6_address_mode': 'slaac', 'ipv6_ra_mode': 'slaac',
+            'allocation_pools': [{'start': 'fd00:1::10', 'end': 'fd00:1::ffff:ffff:ffff:ffff'}]}
+    res = run(subnet.main, args)
+    assert res['changed'] is True
+    body = [c for c in cloud.calls if c[0] == 'POST' and c[1].endswith('/subnets')][0][2]['subnet']
+    assert (body['cidr'], body['gateway_ip'], body['ip_version']) == ('fd00:1::/64', 'fd00:1::1', 6)
+    assert run(subnet.main, args)['changed'] is False
+
+
+def test_subnet_without_cidr_checked_against_its_own(cloud, run):
+    # no cidr given: the gateway and pools are checked against the subnet's CIDR, before any change
+    net = cloud.add(NEU, '/v2.0/networks', {'name': 'private'})
+    cloud.add(NEU, '/v2.0/subnets', {'name': 's', 'network_id': net['id'], 'cidr': '192.168.10.0/24',
+                                     'gateway_ip': '192.168.10.1', 'allocation_pools': []})
+    res = run(subnet.main, {'name': 's', 'network': 'private', 'gateway_ip': '192.168.10.255'})
+    assert res['failed'] and "subnet 's': gateway_ip 192.168.10.255 is not a usable address in 192.168.10.0/24: it " \
+        "is the broadcast address" in res['msg']
+    res = run(subnet.main, {'name': 's', 'network': 'private',
+                            'allocation_pools': [{'start': '192.168.11.10', 'end': '192.168.11.20'}]})
+    assert res['failed'] and 'allocation pool 192.168.11.10-192.168.11.20 is outside the subnet 192.168.10.0/24' in res['msg']
+    assert cloud.writes() == []
+    res = run(subnet.main, {'name': 's', 'network': 'private', 'gateway_ip': '192.168.10.254'})
+    assert res['changed'] is True and cloud.items(NEU, '/v2.0/subnets')[0]['gateway_ip'] == '192.168.10.254'
 
 
 def _router_routes(cloud):
