@@ -16,11 +16,18 @@ description:
   - Booleans are written C(true)/C(false), lists are joined with commas, and an option
     whose value is C(None) (C(null) in YAML) is left out, which lets an override remove
     an option a role sets.
+  - With O(oslo=true) every C($) is written as C($$), because oslo.config substitutes
+    C($name) in values and a password holding a C($) would otherwise be read as something
+    else. What the dict says is what the service reads.
 options:
   _input:
     description: Sections, each a dict of option names to values.
     type: dict
     required: true
+  oslo:
+    description: The file is read by oslo.config, so C($) is escaped as C($$).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -42,20 +49,20 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 
 
-def _value(section, key, value):
+def _value(section, key, value, oslo=False):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return ",".join(_value(section, key, item) for item in value)
+        return ",".join(_value(section, key, item, oslo) for item in value)
     if isinstance(value, Mapping):
         raise AnsibleFilterError("to_ini: [%s] %s is a dict; only scalars and lists can be written" % (section, key))
     text = str(value)
     if "\n" in text:
         raise AnsibleFilterError("to_ini: [%s] %s holds a newline" % (section, key))
-    return text
+    return text.replace("$", "$$") if oslo else text
 
 
-def to_ini(sections):
+def to_ini(sections, oslo=False):
     if not isinstance(sections, Mapping):
         raise AnsibleFilterError("to_ini: expected a dict of sections, got %s" % type(sections).__name__)
     names = list(sections)
@@ -70,7 +77,7 @@ def to_ini(sections):
         if not isinstance(options, Mapping):
             raise AnsibleFilterError("to_ini: section [%s] must be a dict, got %s" % (name, type(options).__name__))
         lines = ["[%s]" % name]
-        lines.extend("%s = %s" % (key, _value(name, key, value)) for key, value in options.items() if value is not None)
+        lines.extend("%s = %s" % (key, _value(name, key, value, oslo)) for key, value in options.items() if value is not None)
         chunks.append("\n".join(lines) + "\n")
     return "\n".join(chunks)
 

@@ -74,3 +74,12 @@ def test_the_inventory_plugin_matches_the_undercloud(undercloud):
     assert set(listed["overcloud_controller"]["hosts"]) == {CONTROLLER}
     assert set(listed["overcloud_compute"]["hosts"]) == COMPUTES
     assert set(listed["overcloud_storage"]["hosts"]) == STORAGE
+
+
+def test_glance_offers_the_metadata_definitions(demo):
+    """The metadata definitions Debian ships are loaded: the dashboard's "Update Metadata" offers them."""
+    image_url = demo.endpoint_for("image").rstrip("/")
+    types = demo.session.get(image_url + "/v2/metadefs/resource_types").json()["resource_types"]
+    assert {"OS::Glance::Image", "OS::Nova::Flavor", "OS::Cinder::Volume"} <= {t["name"] for t in types}, types
+    namespaces = demo.session.get(image_url + "/v2/metadefs/namespaces", params={"limit": 100}).json()["namespaces"]
+    assert "OS::Compute::Hypervisor" in {n["namespace"] for n in namespaces}, namespaces

@@ -58,3 +58,19 @@ def test_parses_back():
 def test_bad_input(sections, message):
     with pytest.raises(AnsibleFilterError, match=message.replace("[", r"\[").replace("]", r"\]")):
         to_ini(sections)
+
+
+def test_oslo_reads_a_dollar_as_written(tmp_path):
+    """A password with '$' in it reaches the service unchanged (oslo.config substitutes $name)."""
+    from oslo_config import cfg  # pylint: disable=import-outside-toplevel
+    password = "pa$$w0rd$host_${x}$"
+    path = tmp_path / "service.conf"
+    path.write_text(to_ini({"keystone_authtoken": {"password": password}}, oslo=True))
+    conf = cfg.ConfigOpts()
+    conf.register_opts([cfg.StrOpt("password")], group="keystone_authtoken")
+    conf(args=[], default_config_files=[str(path)])
+    assert conf.keystone_authtoken.password == password
+
+
+def test_dollar_kept_single_without_oslo():
+    assert to_ini({"uwsgi": {"env": "$(HOME)"}}) == "[uwsgi]\nenv = $(HOME)\n"
