@@ -14,8 +14,9 @@ PLAYBOOK    := $(BIN)/ansible-playbook -i $(INVENTORY)
 # Named explicitly, installed without recommends: podman alone would bring the CNI plugins, not
 # netavark (only a Recommends), and the lab's bridges would get no address on the host.
 # iproute2 and iputils-ping: lab.py checks the bridges with `ip`, the tests ping the nodes.
+# chromium and chromium-driver: the dashboard's browser tests (tests/overcloud/test_dashboard.py).
 APT_PACKAGES := podman runc netavark aardvark-dns debootstrap zstd openssh-client iptables \
-                iproute2 iputils-ping rsync git
+                iproute2 iputils-ping rsync git chromium chromium-driver
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg

@@ -22,6 +22,7 @@ KEYSTONE_URLS = {
     'nova': ['nova_keystone_public_url', 'nova_keystone_internal_url'],
     'neutron': ['neutron_keystone_public_url', 'neutron_keystone_internal_url'],
     'demo_tenant': ['demo_tenant_auth_url'],
+    'horizon': ['horizon_keystone_url'],
 }
 GLOBALS = {'ooo_keystone_port': 5999, 'ooo_public_vip': '10.0.0.5', 'ooo_internal_vip': '10.0.0.6',
            'ooo_bind_address': '10.0.0.7', 'ooo_region_name': 'regionOne'}
