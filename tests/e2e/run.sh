@@ -141,13 +141,14 @@ if [ -f tests/integration/modules.yml ]; then
 fi
 stage "overcloud: planned, registered and deployed through the undercloud (started beside the undercloud's stages)"
 joined overcloud-deploy
+# Cinder, Heat and Swift exist only in the overcloud; the targets delete what they make (their server too,
+# before the scale-down looks for a compute without servers). They need nothing of the demo
+# tenant, so they run beside its playbook (each waits on a booting guest much of its time).
+background modules-overcloud "${PLAYBOOK[@]}" tests/integration/modules_overcloud.yml
 stage "overcloud: the demo tenant, made with the ooo.cloud modules"
 timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
-
-# Cinder, Heat and Swift exist only in the overcloud; the targets delete what they make (their server too,
-# before the scale-down looks for a compute without servers).
-stage "modules: integration tests of the block storage, orchestration and object storage modules against the overcloud"
-timed modules-overcloud "${PLAYBOOK[@]}" tests/integration/modules_overcloud.yml
+stage "modules: integration tests of the block storage, orchestration and object storage modules against the overcloud (started beside the demo tenant)"
+joined modules-overcloud
 
 # Scale down the compute that does not host the demo server, then add it back.
 demo_id=$(.venv/bin/openstack --os-cloud overcloud-demo server show demo-server -f value -c id)
@@ -172,7 +173,8 @@ if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/overcloud-scale-up.log" |
 fi
 
 stage "overcloud: the real APIs work; volumes in guests; tenant traffic across both computes, floating IPs, SSH"
-"${PYTEST[@]}" tests/overcloud
+# The slowest tests are listed: where this stage's time goes.
+"${PYTEST[@]}" --durations=15 tests/overcloud
 
 # A re-run of the deploy on a cloud in use must neither change nor disturb it: make deploy's
 # playbook runs again while tempest's smoke tests load the overcloud (and CI saves its time).

@@ -112,9 +112,14 @@ def test_a_public_container_serves_without_a_token_and_another_project_gets_403(
 def test_objects_survive_a_restart_of_the_storage_node_servers(account, big_object):
     path, md5 = big_object
     subprocess.run(SSH + [STORAGE_NODE, "systemctl", "restart", *SERVERS], check=True, timeout=120)
-    active = subprocess.run(SSH + [STORAGE_NODE, "systemctl", "is-active", *SERVERS], check=False,
-                            capture_output=True, text=True, timeout=60)
-    assert active.stdout.split() == ["active"] * len(SERVERS), active.stdout
+
+    # A unit may still be "activating" when the restart returns; one that failed stays failed.
+    def all_active():
+        states = subprocess.run(SSH + [STORAGE_NODE, "systemctl", "is-active", *SERVERS], check=False,
+                                capture_output=True, text=True, timeout=60).stdout.split()
+        assert "failed" not in states, dict(zip(SERVERS, states))
+        return states == ["active"] * len(SERVERS)
+    wait_until("%s to be active after the restart" % ", ".join(SERVERS), all_active, timeout=60, interval=2)
 
     def served():
         response = account("GET", path)
