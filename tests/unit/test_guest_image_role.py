@@ -94,7 +94,7 @@ def test_build_script_pins_the_described_packages():
     assert "'dropbear dropbear-bin 2025.89-1~deb13u1' 'ping iputils-ping 3:20240905-3' 'dash dash 0.5.12-12'" in text
     assert "LOGIN_USER=ooo" in text
     assert "LOGIN_SHELL=/bin/dash" in text
-    assert "MODULES=virtio_net" in text
+    assert "MODULES='virtio_net virtio_balloon'" in text
     assert "CLEAR_KERNEL_PADDING=yes" in text
     assert "CLEAR_KERNEL_PADDING=no" in render('guest-image-build.sh.j2', guest_image_kernel_clear_padding=False)
 
