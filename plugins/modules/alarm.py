@@ -160,7 +160,8 @@ EXAMPLES = r'''
     metric: cpu
     aggregation_method: rate:mean
     granularity: 60
-    threshold: 48000000000   # 0.8 s of CPU time per 60 s period
+    # rate:mean is the CPU time between two samples: 80% of 60 s (ceilometer_polling_interval 60), in ns
+    threshold: 48000000000
     comparison_operator: gt
     evaluation_periods: 3
     alarm_actions: [http://10.0.0.5:8080/alarm]
