@@ -148,8 +148,8 @@ def wait_for_sshd(conn, server, timeout=240):
 class Guest:
     """SSH into a test guest as its login user, its host key verified against its console."""
 
-    def __init__(self, address, host_keys, tmp_dir, key=DEMO_KEY, jump=None):
-        self.address, self.key, self.jump = address, key, jump
+    def __init__(self, address, host_keys, tmp_dir, key=DEMO_KEY, jump=None, user=GUEST_USER):
+        self.address, self.key, self.jump, self.user = address, key, jump, user
         self.known_hosts = Path(tmp_dir) / ("known_hosts-%s" % address)
         lines = ["%s %s" % (address, k) for k in host_keys]
         if jump is not None:
@@ -163,8 +163,8 @@ class Guest:
         if self.jump is not None:
             argv += ["-o", "ProxyCommand=ssh -W %%h:%%p -o BatchMode=yes -o UserKnownHostsFile=%s "
                      "-o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -i %s %s@%s"
-                     % (self.known_hosts, self.jump.key, GUEST_USER, self.jump.address)]
-        return argv + ["%s@%s" % (GUEST_USER, self.address), command]
+                     % (self.known_hosts, self.jump.key, self.jump.user, self.jump.address)]
+        return argv + ["%s@%s" % (self.user, self.address), command]
 
     def run(self, command, timeout=60, connect_timeout=10):
         # errors="replace": a command may print binary (nc to an sshd shows its key exchange).
@@ -174,7 +174,7 @@ class Guest:
     def check(self, command, timeout=60):
         proc = self.run(command, timeout=timeout)
         assert proc.returncode == 0, "ssh %s@%s %r: exit %d\n%s%s" % (
-            GUEST_USER, self.address, command, proc.returncode, proc.stdout, proc.stderr)
+            self.user, self.address, command, proc.returncode, proc.stdout, proc.stderr)
         return proc.stdout
 
     def reachable(self, connect_timeout=5):

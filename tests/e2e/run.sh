@@ -132,6 +132,11 @@ grep -qE '^undercloud +: ok=[0-9]+ +changed=[1-9]' "$LOGS/undercloud-repair-rota
   || fail "changing $rotate changed nothing"
 ssh -F .lab/ssh/config undercloud systemctl is-active nova-conductor || fail "nova-conductor is not running after a re-run"
 
+# The sealed cloud image builds on the undercloud from here on, beside its API tests and the
+# overcloud's deploy (mmdebstrap waits on the mirror much of its time); it is uploaded to the
+# overcloud beside the demo tenant.
+background cloud-image-build "${PLAYBOOK[@]}" playbooks/cloud_image.yml -e cloud_image_upload=false
+
 stage "undercloud: the real APIs work, with the rotated passwords"
 "${PYTEST[@]}" tests/undercloud/test_api.py
 
@@ -145,8 +150,11 @@ joined overcloud-deploy
 # before the scale-down looks for a compute without servers). They need nothing of the demo
 # tenant, so they run beside its playbook (each waits on a booting guest much of its time).
 background modules-overcloud "${PLAYBOOK[@]}" tests/integration/modules_overcloud.yml
+joined cloud-image-build
+background cloud-image-upload "${PLAYBOOK[@]}" playbooks/cloud_image.yml
 stage "overcloud: the demo tenant, made with the ooo.cloud modules"
 timed overcloud-demo "${PLAYBOOK[@]}" playbooks/demo.yml
+joined cloud-image-upload
 stage "modules: integration tests of the block storage, orchestration and object storage modules against the overcloud (started beside the demo tenant)"
 joined modules-overcloud
 
