@@ -84,6 +84,20 @@ def wait_until(what, probe, timeout, interval=2.0):
         time.sleep(interval)
 
 
+def hard_reboot(conn, server):
+    """Hard-reboot a server and wait until it is ACTIVE again; ERROR fails at once."""
+    conn.compute.reboot_server(server, "HARD")
+    # wait_for_server would return at once: the server object it is given still says ACTIVE.
+    # Until the reboot ends, the console is a 404 (libvirt's domain is being made again).
+
+    def rebooted():
+        now = conn.compute.get_server(server.id)
+        if now.status == "ERROR":
+            raise AssertionError("%s went to ERROR in its hard reboot: %s" % (server.name, now.fault))
+        return now.status == "ACTIVE" and not now.task_state
+    wait_until("%s to come back from its hard reboot" % server.name, rebooted, timeout=120, interval=3)
+
+
 def guest_console(conn, server, timeout=240):
     """The console log of a test guest once it printed what the metadata service told it.
 
@@ -106,16 +120,7 @@ def guest_console(conn, server, timeout=240):
             raise
     warnings.warn("%s got no DHCP lease in %d s; hard-rebooted it once (the lab's userspace OVS "
                   "datapath can miss a tap that comes up late)" % (server.name, timeout / 2))
-    conn.compute.reboot_server(server, "HARD")
-    # wait_for_server would return at once: the server object it is given still says ACTIVE.
-    # Until the reboot ends, the console is a 404 (libvirt's domain is being made again).
-
-    def rebooted():
-        now = conn.compute.get_server(server.id)
-        if now.status == "ERROR":
-            raise AssertionError("%s went to ERROR in its hard reboot: %s" % (server.name, now.fault))
-        return now.status == "ACTIVE" and not now.task_state
-    wait_until("%s to come back from its hard reboot" % server.name, rebooted, timeout=120, interval=3)
+    hard_reboot(conn, server)
     return wait_until("the guest of %s to print its metadata after a hard reboot" % server.name,
                       printed_metadata, timeout=timeout / 2, interval=5)
 

@@ -16,7 +16,7 @@ import warnings
 
 import pytest
 
-from ooo_testlib import ROOT, Guest, MadeResources, delete_leftovers, on_node, wait_until
+from ooo_testlib import ROOT, Guest, MadeResources, delete_leftovers, hard_reboot, on_node, wait_until
 
 PREFIX = "e2e-cloudimg"
 IMAGE = "ooo-debian-13"
@@ -55,6 +55,7 @@ class CloudImageServers(MadeResources):
         self.flavor = self.admin.compute.create_flavor(name="%s-flavor" % PREFIX, ram=384, vcpus=1, disk=2)
         image = demo.image.find_image(IMAGE, ignore_missing=False)
         network = net.find_network("demo-net", ignore_missing=False)
+        external = net.find_network("public", ignore_missing=False)
         started = time.monotonic()
         self.servers = {}
         for index in (1, 2):
@@ -68,7 +69,6 @@ class CloudImageServers(MadeResources):
             self.servers[name] = demo.compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=300)
             self.active_after[name] = time.monotonic() - started
             port = next(net.ports(device_id=server.id))
-            external = net.find_network("public", ignore_missing=False)
             self.floating[name] = self.keep("floating_ip", net.create_ip(
                 floating_network_id=external.id, port_id=port.id, description=PREFIX)).floating_ip_address
         self.consoles = {name: self.finished_console(demo, server) for name, server in self.servers.items()}
@@ -103,12 +103,7 @@ class CloudImageServers(MadeResources):
         if not FINISHED.findall(log)[-1][0].startswith("DataSourceOpenStack"):
             warnings.warn("%s: cloud-init found %s (no metadata service: no DHCP lease?); hard-rebooted "
                           "it once" % (server.name, FINISHED.findall(log)[-1][0]))
-            conn.compute.reboot_server(server, "HARD")
-
-            def rebooted():
-                now = conn.compute.get_server(server.id)
-                return now.status == "ACTIVE" and not now.task_state
-            wait_until("%s to come back from its hard reboot" % server.name, rebooted, timeout=120, interval=3)
+            hard_reboot(conn, server)
             log = finished(len(FINISHED.findall(log)) + 1)
         assert FINISHED.findall(log)[-1][0].startswith("DataSourceOpenStack"), log[-4000:]
         return log
