@@ -145,6 +145,21 @@ def token_cache_path(key):
     return os.path.join(cache_dir(), 'token-%s.json' % key)
 
 
+def drop_token_caches():
+    """Forget every cached token: their catalogs no longer hold after an endpoint changed
+    (a cached catalog would send the next task to the old URL until the token expires)."""
+    try:
+        names = os.listdir(cache_dir())
+    except OSError:
+        return
+    for name in names:
+        if name.startswith('token-') and name.endswith('.json'):
+            try:
+                os.unlink(os.path.join(cache_dir(), name))
+            except OSError:
+                pass
+
+
 def read_token_cache(key):
     """The token cache entry ``key`` while its token is valid for CACHE_MARGIN more seconds, else None."""
     try:

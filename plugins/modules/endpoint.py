@@ -90,6 +90,7 @@ endpoint:
       type: bool
 '''
 
+from ansible_collections.ooo.cloud.plugins.module_utils.openstack_config import drop_token_caches
 from ansible_collections.ooo.cloud.plugins.module_utils.os_resource import ResourceModule
 
 
@@ -128,6 +129,21 @@ class EndpointModule(ResourceModule):
                       % (self.resource_label(), len(endpoints),
                          ', '.join('%s in %s' % (e.get('url'), e.get('region_id')) for e in endpoints)))
         return endpoints[0] if endpoints else None
+
+    # The catalogs cached with tokens (this and other credentials') name the old endpoints.
+    def create(self, desired):
+        created = super().create(desired)
+        drop_token_caches()
+        return created
+
+    def update(self, current, changes):
+        updated = super().update(current, changes)
+        drop_token_caches()
+        return updated
+
+    def delete(self, current):
+        super().delete(current)
+        drop_token_caches()
 
     def desired(self):
         want = super().desired()

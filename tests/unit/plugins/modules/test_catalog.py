@@ -114,3 +114,16 @@ def test_endpoint_absent_when_its_service_is_gone(cloud, run):
     res = run(endpoint.main, _endpoint(state='absent', url=None))
     assert res['changed'] is False and res['endpoint'] is None
     assert cloud.writes() == []
+
+
+def test_an_endpoint_change_forgets_the_cached_catalogs(cloud, run, tmp_path):
+    """A token's catalog is cached with it: after an endpoint changes, the next task must not
+    be sent to the old URL (the overcloud's endpoints moving from http to https did)."""
+    cloud.add('keystone', '/v3/services', {'name': 'glance', 'type': 'image'})
+    cached = tmp_path / 'cache' / 'ooo.cloud' / 'openstack'
+    assert run(endpoint.main, _endpoint())['changed'] is True
+    assert not list(cached.glob('token-*.json'))
+    assert run(endpoint.main, _endpoint())['changed'] is False
+    assert len(list(cached.glob('token-*.json'))) == 1
+    assert run(endpoint.main, _endpoint(url='https://192.0.2.10:9292'))['changed'] is True
+    assert not list(cached.glob('token-*.json'))
