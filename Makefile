@@ -15,8 +15,9 @@ PLAYBOOK    := $(BIN)/ansible-playbook -i $(INVENTORY)
 # netavark (only a Recommends), and the lab's bridges would get no address on the host.
 # iproute2 and iputils-ping: lab.py checks the bridges with `ip`, the tests ping the nodes.
 # chromium and chromium-driver: the dashboard's browser tests (tests/overcloud/test_dashboard.py).
+# openssl: the TLS tests verify each public endpoint with `openssl s_client` (test_tls.py).
 APT_PACKAGES := podman runc netavark aardvark-dns debootstrap zstd openssh-client iptables \
-                iproute2 iputils-ping rsync git chromium chromium-driver
+                iproute2 iputils-ping rsync git chromium chromium-driver openssl
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg

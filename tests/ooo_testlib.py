@@ -11,6 +11,8 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The clouds' CA certificate on the deploy host (ooo_tls_ca_file, clouds.yaml's cacert).
+TLS_CA_FILE = Path(os.path.expanduser("~/.config/openstack/ooo-ca.crt"))
 
 
 @functools.lru_cache(maxsize=None)
@@ -193,6 +195,15 @@ def pings(address, count=1, timeout=2):
     """Whether `address` answers ICMP from this machine (the lab's own bridges only)."""
     return subprocess.run(["ping", "-n", "-q", "-c", str(count), "-W", str(timeout), address],
                           capture_output=True, check=False).returncode == 0
+
+
+def ansible_playbook(*args, timeout=900):
+    """ansible-playbook on the lab inventory, as `make deploy` runs it; the finished process."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"))
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "lab"),
+                           *[str(arg) for arg in args]],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout, check=False)
 
 
 def run_module(module, **args):

@@ -196,7 +196,7 @@ if grep -E '^[^ ]+ +: ok=[0-9]+ +changed=[1-9]' "$LOGS/deploy-again.log"; then
   fail "deploy-again: the run reported changes; it must report changed=0"
 fi
 [ "$tempest_rc" = 0 ] || fail "tempest's smoke tests failed against the overcloud (while the deploy ran again)"
-grep -q "overcloud:   Keystone http://" "$LOGS/deploy-again.log" || fail "the deploy printed no summary"
+grep -q "overcloud:   Keystone https://" "$LOGS/deploy-again.log" || fail "the deploy printed no summary"
 grep -qE "ssh -i \S+ ooo@[0-9.]+" "$LOGS/deploy-again.log" || fail "the summary prints no ssh command for the demo server"
 
 # The converged run touched nothing, so the full traffic suite above need not run again:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import openstack
 import pytest
+
+from ooo_testlib import TLS_CA_FILE
+
+# The overcloud's public endpoints are https, signed by the undercloud's CA: the tests' own
+# requests calls verify with it as the SDK (clouds.yaml's cacert) does (replacing the system's
+# bundle: the tests reach no other https server).
+if TLS_CA_FILE.exists():
+    os.environ["REQUESTS_CA_BUNDLE"] = str(TLS_CA_FILE)
 
 
 def _connect(cloud):

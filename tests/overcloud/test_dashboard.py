@@ -8,27 +8,35 @@ admin sees both computes among the hypervisors. A screenshot of every page goes 
 .cache/e2e/dashboard/.
 
 The dashboard's URL: OOO_DASHBOARD_URL when set (e.g. http://10.213.1.20:8088/, Horizon
-itself on the controller's internal address), else http://<ooo_public_vip>:<horizon_public_port>/
-(HAProxy's frontend) from the lab inventory.
+itself on the controller's internal address), else https://<ooo_public_vip>/ (HAProxy's
+frontend; http:// when ooo_public_tls is off) from the lab inventory. The browser accepts the
+dashboard's key by its hash (--ignore-certificate-errors-spki-list) after this test verified
+the served certificate against the CA: chromium has no CA store of its own to add it to.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
+import socket
+import ssl
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import openstack.config
 import pytest
 import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from ooo_testlib import ROOT, group_hosts, inventory
+from ooo_testlib import ROOT, TLS_CA_FILE, group_hosts, inventory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -53,9 +61,23 @@ def dashboard_url():
     if not address or "{{" in address:
         # ansible-inventory does not template: the lab's public VIP is the controller's external address.
         address = hostvars["ooo_node_addresses"]["external"]
-    defaults = yaml.safe_load((ROOT / "roles" / "horizon" / "defaults" / "main.yml").read_text())
-    port = int(hostvars.get("horizon_public_port", defaults["horizon_public_port"]))
-    return "http://%s%s/" % (address, "" if port == 80 else ":%d" % port)
+    # HTTPS on 443 with ooo_public_tls (roles/horizon/defaults: horizon_public_port).
+    scheme, default_port = ("https", 443) if hostvars.get("ooo_public_tls") is True else ("http", 80)
+    port = int(hostvars.get("horizon_public_port", default_port))
+    return "%s://%s%s/" % (scheme, address, "" if port == default_port else ":%d" % port)
+
+
+def verified_key_hash(url):
+    """The base64 SHA-256 of the public key the dashboard serves, once its certificate verified
+    against the clouds' CA for the URL's host."""
+    parts = urlparse(url)
+    context = ssl.create_default_context(cafile=str(TLS_CA_FILE))
+    with socket.create_connection((parts.hostname, parts.port or 443), timeout=15) as raw:
+        with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
+            certificate = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    spki = certificate.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -184,9 +206,12 @@ def dashboard():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      "--window-size=1400,1000", "--lang=en-US"):
         options.add_argument(argument)
+    url = dashboard_url()
+    if url.startswith("https://"):
+        options.add_argument("--ignore-certificate-errors-spki-list=" + verified_key_hash(url))
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(TIMEOUT)
-    yield Dashboard(driver, dashboard_url())
+    yield Dashboard(driver, url)
     driver.quit()
 
 

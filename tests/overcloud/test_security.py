@@ -10,15 +10,13 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shlex
-import subprocess
 import textwrap
 
 import requests
 
-from ooo_testlib import ROOT, on_node
+from ooo_testlib import ROOT, ansible_playbook, on_node
 
 CONTROLLER = "overcloud-controller-0"
 
@@ -96,11 +94,7 @@ def test_diff_of_a_password_change_shows_no_password(tmp_path):
         ''' % ROOT))
     extra = tmp_path / "password.json"
     extra.write_text(json.dumps({"glance_keystone_password": new_password}))
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"))
-    run = subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "lab"),
-                          "--check", "--diff", "-e", "@%s" % extra, str(playbook)],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
+    run = ansible_playbook("--check", "--diff", "-e", "@%s" % extra, playbook, timeout=600)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-3000:]
     assert new_password not in output, "the new password is printed by --check --diff"

@@ -24,7 +24,7 @@ KEYSTONE_URLS = {
     'demo_tenant': ['demo_tenant_auth_url'],
     'horizon': ['horizon_keystone_url'],
 }
-GLOBALS = {'ooo_keystone_port': 5999, 'ooo_public_vip': '10.0.0.5', 'ooo_internal_vip': '10.0.0.6',
+GLOBALS = {'ooo_keystone_port': 5999, 'ooo_public_scheme': 'https', 'ooo_public_vip': '10.0.0.5', 'ooo_internal_vip': '10.0.0.6',
            'ooo_bind_address': '10.0.0.7', 'ooo_region_name': 'regionOne'}
 
 
@@ -34,7 +34,8 @@ def render(role, name):
 
 @pytest.mark.parametrize('role, name', [(r, n) for r, names in KEYSTONE_URLS.items() for n in names])
 def test_the_keystone_url_follows_ooo_keystone_port(role, name):
-    assert re.match(r'^http://10\.0\.0\.[56]:5999(/v3)?$', render(role, name)), render(role, name)
+    # The public address is https (ooo_public_scheme), the internal one http.
+    assert re.match(r'^(https://10\.0\.0\.5|http://10\.0\.0\.6):5999(/v3)?$', render(role, name)), render(role, name)
 
 
 def test_keystone_listens_on_ooo_keystone_port():
