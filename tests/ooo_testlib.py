@@ -206,6 +206,20 @@ def ansible_playbook(*args, timeout=900):
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout, check=False)
 
 
+def verified_certificate(host, port):
+    """The certificate an https endpoint serves, once its chain and its name (host) verified
+    against the clouds' CA (TLS_CA_FILE); ssl.SSLCertVerificationError when they do not."""
+    import socket  # pylint: disable=import-outside-toplevel
+    import ssl  # pylint: disable=import-outside-toplevel
+
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+
+    context = ssl.create_default_context(cafile=str(TLS_CA_FILE))
+    with socket.create_connection((host, port), timeout=15) as raw:
+        with context.wrap_socket(raw, server_hostname=host) as tls:
+            return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+
+
 def run_module(module, **args):
     """Run an ooo.cloud module on the deploy host as a playbook task would; its result."""
     exe = ROOT / ".venv" / "bin" / "ansible"

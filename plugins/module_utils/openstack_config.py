@@ -148,14 +148,15 @@ def token_cache_path(key):
 def drop_token_caches():
     """Forget every cached token: their catalogs no longer hold after an endpoint changed
     (a cached catalog would send the next task to the old URL until the token expires)."""
+    directory = cache_dir()
     try:
-        names = os.listdir(cache_dir())
+        names = os.listdir(directory)
     except OSError:
         return
     for name in names:
         if name.startswith('token-') and name.endswith('.json'):
             try:
-                os.unlink(os.path.join(cache_dir(), name))
+                os.unlink(os.path.join(directory, name))
             except OSError:
                 pass
 

@@ -7,16 +7,14 @@ does not exist, predicts its changes in check mode and leaves nothing when it is
 from __future__ import annotations
 
 import base64
-import os
 import re
-import subprocess
 import time
 import urllib.request
 import warnings
 
 import pytest
 
-from ooo_testlib import ROOT, Guest, MadeResources, delete_leftovers, hard_reboot, on_node, wait_until
+from ooo_testlib import ROOT, Guest, MadeResources, ansible_playbook, delete_leftovers, hard_reboot, on_node, wait_until
 
 PREFIX = "e2e-cloudimg"
 IMAGE = "ooo-debian-13"
@@ -181,11 +179,7 @@ def test_the_baked_in_nginx_serves_the_page_cloud_config_wrote(booted):
 
 
 def _cloud_image_playbook(*extra):
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"))
-    run = subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "lab"),
-                          str(ROOT / "playbooks" / "cloud_image.yml"), *extra],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=900, check=False)
+    run = ansible_playbook(ROOT / "playbooks" / "cloud_image.yml", *extra, timeout=900)
     return run, run.stdout + run.stderr
 
 

@@ -20,15 +20,12 @@ import base64
 import hashlib
 import os
 import re
-import socket
-import ssl
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import openstack.config
 import pytest
 import yaml
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -36,7 +33,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from ooo_testlib import ROOT, TLS_CA_FILE, group_hosts, inventory
+from ooo_testlib import ROOT, group_hosts, inventory, verified_certificate
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -71,10 +68,7 @@ def verified_key_hash(url):
     """The base64 SHA-256 of the public key the dashboard serves, once its certificate verified
     against the clouds' CA for the URL's host."""
     parts = urlparse(url)
-    context = ssl.create_default_context(cafile=str(TLS_CA_FILE))
-    with socket.create_connection((parts.hostname, parts.port or 443), timeout=15) as raw:
-        with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
-            certificate = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    certificate = verified_certificate(parts.hostname, parts.port or 443)
     spki = certificate.public_key().public_bytes(serialization.Encoding.DER,
                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()

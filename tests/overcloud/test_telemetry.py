@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import subprocess
 import threading
 import time
@@ -18,7 +17,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from ooo_testlib import ROOT, Guest, guest_console, guest_host_keys, inventory, run_module, wait_until
+from ooo_testlib import ROOT, Guest, ansible_playbook, guest_console, guest_host_keys, inventory, run_module, wait_until
 
 GRANULARITY = 60
 ALARM = "e2e-telemetry-cpu"
@@ -159,11 +158,7 @@ def test_a_cpu_alarm_fires_while_the_guest_burns_cpu_and_clears_after(
 
 
 def test_a_polling_interval_of_zero_is_refused_before_any_change():
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"))
-    run = subprocess.run([str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "lab"),
-                          "-e", "ceilometer_polling_interval=0", str(ROOT / "playbooks" / "overcloud.yml")],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
+    run = ansible_playbook("-e", "ceilometer_polling_interval=0", ROOT / "playbooks" / "overcloud.yml", timeout=600)
     output = run.stdout + run.stderr
     assert run.returncode != 0, output[-3000:]
     assert "ceilometer_polling_interval must be a positive integer" in output, output[-3000:]

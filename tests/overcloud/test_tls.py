@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ import pytest
 import requests
 from cryptography import x509
 
-from ooo_testlib import ROOT, TLS_CA_FILE, ansible_playbook, on_node
+from ooo_testlib import ROOT, TLS_CA_FILE, ansible_playbook, on_node, verified_certificate
 
 CONTROLLER = "overcloud-controller-0"
 CA_NODE = "undercloud"
@@ -140,10 +139,7 @@ def test_a_certificate_near_its_end_is_issued_again_and_reloaded(admin):
 def test_the_undercloud_ca_signed_the_served_certificate(admin):
     """The served certificate names the public address and is signed by the CA's key."""
     host, port = public_identity(admin)
-    context = ssl.create_default_context(cafile=str(TLS_CA_FILE))
-    with socket.create_connection((host, port), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname=host) as tls:
-            certificate = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    certificate = verified_certificate(host, port)
     names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert host in [str(address) for address in names.get_values_for_type(x509.IPAddress)]
     ca = x509.load_pem_x509_certificate(TLS_CA_FILE.read_bytes())
